@@ -1,0 +1,5 @@
+"""Allow ``python -m vigie``."""
+
+from vigie.cli import main
+
+main()

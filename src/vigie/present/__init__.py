@@ -1,0 +1,24 @@
+"""Present: CSV and JSON outputs, and the bilingual HTML report."""
+
+from vigie.present.i18n import LANGUAGES, Messages
+from vigie.present.outputs import (
+    FINDINGS_COLUMNS,
+    REJECTED_COLUMNS,
+    write_findings,
+    write_json,
+    write_rejected,
+    write_warnings,
+)
+from vigie.present.report import render_report
+
+__all__ = [
+    "FINDINGS_COLUMNS",
+    "LANGUAGES",
+    "REJECTED_COLUMNS",
+    "Messages",
+    "render_report",
+    "write_findings",
+    "write_json",
+    "write_rejected",
+    "write_warnings",
+]

@@ -1,0 +1,47 @@
+"""User-facing messages in French and English, from data files (``locales/*.yaml``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+LANGUAGES = ("fr", "en")
+
+
+class Messages:
+    """Messages of one language; missing keys raise so that gaps are caught by tests."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+        self._messages = _catalogue(lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The message for ``key``, formatted with ``values``."""
+        text = self._messages[key]
+        return text.format(**values) if values else text
+
+    def keys(self) -> set[str]:
+        """Every key of the catalogue."""
+        return set(self._messages)
+
+    def number(self, value: float | int | None, decimals: int = 0) -> str:
+        """A number with the language's separators (1 234,56 in French, 1,234.56 in English)."""
+        if value is None:
+            return "–"
+        text = f"{value:,.{decimals}f}"
+        if self.lang == "fr":
+            text = text.replace(",", "\u202f").replace(".", ",")
+        return text
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    raw = files("vigie.present").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"locale file {lang}.yaml must map keys to strings")
+    return {str(k): v.strip() for k, v in data.items()}

@@ -1,0 +1,225 @@
+"""Reader for French DECP v1 JSON (``{"marches": [...]}``), plain or zipped.
+
+Each element of ``marches`` is a contract (``_type`` "Marché") or a concession
+("Contrat de concession"). Elements that are not objects or lack an identifier are
+rejected; exact duplicates are rejected as such; other defects become warnings on a
+loaded record. Every element is accounted for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
+from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
+from vigie.sources.records import Party, ProcurementRecord, ReadResult, Rejection, Warning_
+
+FORMAT = "decp-v1-json"
+ARRAY_PATHS = (("marches",), ("marches", "marche"))
+EXCERPT_CHARS = 300
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_CPV = re.compile(r"^(\d{7,8})(?:-\d)?$")
+
+
+def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+    """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings."""
+    limits = limits or Limits()
+    label = label or str(path)
+    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    for member in iter_members(path, label, limits):
+        if isinstance(member, MemberError):
+            result.rejections.append(Rejection(member.label, "(file)", member.reason))
+        else:
+            _read_member(member, result)
+    return result
+
+
+def _read_member(member: Member, result: ReadResult) -> None:
+    decoded = decode_text(member.data)
+    if decoded.repaired_bytes:
+        result.warnings.append(
+            Warning_(
+                member.label,
+                "(file)",
+                f"{decoded.repaired_bytes} bytes were not valid UTF-8 and were read as Windows-1252",
+            )
+        )
+    try:
+        cursor, pointer = find_array(decoded.text, ARRAY_PATHS)
+    except JsonShapeError as exc:
+        result.rejections.append(
+            Rejection(member.label, exc.pointer or "(file)", f"not a DECP v1 JSON file: {exc}")
+        )
+        return
+    seen: dict[str, str] = {}
+    for element in iter_elements(cursor, pointer):
+        if isinstance(element, BrokenElement):
+            result.rejections.append(
+                Rejection(
+                    member.label,
+                    element.pointer,
+                    f"{element.reason}; the rest of the file (from line {element.line}) "
+                    "could not be split into records",
+                    _clip(element.excerpt),
+                )
+            )
+            return
+        _read_element(member.label, element, seen, result)
+
+
+def _read_element(label: str, element: Element, seen: dict[str, str], result: ReadResult) -> None:
+    value = element.value
+    if not isinstance(value, Mapping):
+        kind = type(value).__name__
+        result.rejections.append(
+            Rejection(label, element.pointer, f"record is a JSON {kind}, not an object", _clip(element.raw))
+        )
+        return
+    content_hash = hashlib.sha256(
+        json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    if content_hash in seen:
+        result.rejections.append(
+            Rejection(label, element.pointer, f"exact duplicate of {seen[content_hash]}", _clip(element.raw))
+        )
+        return
+    seen[content_hash] = element.pointer
+    record_id = _text(value.get("id"))
+    if record_id is None:
+        record_id = _text(value.get("uid"))
+    if record_id is None:
+        result.rejections.append(
+            Rejection(label, element.pointer, "missing record identifier (id)", _clip(element.raw))
+        )
+        return
+    notes: list[str] = []
+    result.records.append(_to_record(label, element, record_id, content_hash, notes))
+    result.warnings.extend(Warning_(label, element.pointer, note) for note in notes)
+
+
+def _to_record(
+    label: str, element: Element, record_id: str, content_hash: str, notes: list[str]
+) -> ProcurementRecord:
+    value: Mapping[str, Any] = element.value
+    concession = "concessionnaires" in value or "autoriteConcedante" in value
+    buyer = _party(value.get("autoriteConcedante" if concession else "acheteur"), "SIRET")
+    if buyer.id is None and buyer.name is None:
+        notes.append("no buyer (acheteur)")
+    raw_suppliers = value.get("concessionnaires" if concession else "titulaires")
+    if raw_suppliers is None:
+        raw_suppliers = []
+    if not isinstance(raw_suppliers, list):
+        notes.append("suppliers field is not a list")
+        raw_suppliers = []
+    suppliers = tuple(_party(item, None) for item in raw_suppliers)
+    if not suppliers:
+        notes.append("no supplier (titulaires)")
+    amount = _amount(value.get("valeurGlobale" if concession else "montant"), notes)
+    date_field = "dateSignature" if concession else "dateNotification"
+    cpv, cpv_raw = _cpv(value.get("codeCPV"), notes)
+    return ProcurementRecord(
+        source_file=label,
+        position=element.pointer,
+        line=element.line,
+        record_id=record_id,
+        kind="concession" if concession else "contract",
+        buyer=buyer,
+        suppliers=suppliers,
+        title=_text(value.get("objet")),
+        amount=amount,
+        currency="EUR" if amount is not None else None,
+        date=_date(value.get(date_field), date_field, notes),
+        cpv=cpv,
+        cpv_raw=cpv_raw,
+        procedure=_text(value.get("procedure")),
+        content_hash=content_hash,
+    )
+
+
+def _party(value: Any, default_scheme: str | None) -> Party:
+    if not isinstance(value, Mapping):
+        return Party(None, None, None)
+    name = _text(value.get("nom")) or _text(value.get("denominationSociale"))
+    scheme = _text(value.get("typeIdentifiant")) or default_scheme
+    return Party(_text(value.get("id")), scheme, name)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        if "&" in value:
+            value = html.unescape(value)
+        cleaned = " ".join(value.split())
+        return cleaned or None
+    return None
+
+
+def _amount(value: Any, notes: list[str]) -> float | None:
+    if value is None or value == "":
+        notes.append("no amount")
+        return None
+    if isinstance(value, bool):
+        notes.append(f"amount is not a number: {value!r}")
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).replace(" ", "").replace(",", "."))
+        except ValueError:
+            notes.append(f"amount is not a number: {str(value)[:40]!r}")
+            return None
+    if number != number or number in (float("inf"), float("-inf")) or number < 0:
+        notes.append(f"amount out of range: {value!r}")
+        return None
+    return number
+
+
+def _date(value: Any, field: str, notes: list[str]) -> str | None:
+    if value is None:
+        notes.append(f"no date ({field})")
+        return None
+    match = _DATE.match(str(value))
+    if not match:
+        notes.append(f"unreadable date in {field}: {str(value)[:40]!r}")
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+        notes.append(f"impossible date in {field}: {match.group(0)}")
+        return None
+    return match.group(0)
+
+
+def _cpv(value: Any, notes: list[str]) -> tuple[str | None, str | None]:
+    raw = _text(value)
+    if raw is None:
+        return None, None
+    match = _CPV.match(raw)
+    if not match:
+        notes.append(f"unreadable CPV code: {raw[:40]!r}")
+        return None, raw
+    digits = match.group(1)
+    if len(digits) == 7:
+        digits = "0" + digits
+        notes.append(f"CPV code {raw!r} lost its leading zero; read as {digits}")
+    return digits, raw
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1] + "…"
+
+
+def iter_records(results: list[ReadResult]) -> Iterator[ProcurementRecord]:
+    """All records of several read results, in input order."""
+    for result in results:
+        yield from result.records

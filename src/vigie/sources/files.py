@@ -1,0 +1,170 @@
+"""Opening input files safely: hashing, size limits, bounded zip decompression, text decoding."""
+
+from __future__ import annotations
+
+import codecs
+import contextvars
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds applied to every input; exceeded bounds are reported, never fatal."""
+
+    max_member_bytes: int = 1 << 31
+    """Largest decompressed member (or plain file) read, in bytes (default 2 GiB)."""
+    max_ratio: float = 200.0
+    """Largest decompressed/compressed ratio accepted for a zip member."""
+    ratio_floor_bytes: int = 1 << 24
+    """The ratio check applies only past this many decompressed bytes (16 MiB)."""
+    max_members: int = 10_000
+    """Largest number of members read from one archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One readable unit of an input: a plain file, or a member of a zip archive."""
+
+    label: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MemberError:
+    """A unit of an input that could not be read, with the reason."""
+
+    label: str
+    reason: str
+
+
+class LimitExceeded(Exception):
+    """Raised while reading when a configured bound is crossed."""
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def iter_members(path: Path, label: str, limits: Limits) -> Iterator[Member | MemberError]:
+    """Yield the readable units of ``path``: the file itself, or each member of a zip."""
+    if zipfile.is_zipfile(path):
+        yield from _iter_zip(path, label, limits)
+        return
+    size = path.stat().st_size
+    if size > limits.max_member_bytes:
+        yield MemberError(label, f"file is {size} bytes, over the limit of {limits.max_member_bytes}")
+        return
+    yield Member(label, path.read_bytes())
+
+
+def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | MemberError]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield MemberError(label, f"unreadable zip archive: {exc}")
+        return
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        if len(infos) > limits.max_members:
+            yield MemberError(label, f"archive has {len(infos)} members, over {limits.max_members}")
+            return
+        for info in infos:
+            member_label = f"{label}!{info.filename}"
+            if info.flag_bits & 0x1:
+                yield MemberError(member_label, "encrypted archive member")
+            elif info.filename.lower().endswith(".zip"):
+                yield MemberError(member_label, "nested archive not supported; extract it first")
+            else:
+                yield _read_member(archive, info, member_label, limits)
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limits: Limits
+) -> Member | MemberError:
+    try:
+        return Member(label, _bounded_read(archive, info, limits))
+    except LimitExceeded as exc:
+        return MemberError(label, str(exc))
+    except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
+        return MemberError(label, f"corrupt archive member: {exc}")
+
+
+def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+    """Decompress a member chunk by chunk, never trusting the sizes its header declares."""
+    parts: list[bytes] = []
+    total = 0
+    compressed = max(info.compress_size, 1)
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            total += len(chunk)
+            if total > limits.max_member_bytes:
+                raise LimitExceeded(
+                    f"decompressed size exceeds the limit of {limits.max_member_bytes} bytes"
+                )
+            if total > limits.ratio_floor_bytes and total / compressed > limits.max_ratio:
+                raise LimitExceeded(
+                    f"compression ratio over {limits.max_ratio:g}:1 (possible zip bomb)"
+                )
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text decoded from bytes, with what had to be repaired."""
+
+    text: str
+    encoding: str
+    repaired_bytes: int
+    lost_characters: int
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Decode bytes as UTF-8, falling back byte by byte to Windows-1252 for stray bytes.
+
+    Files in the wild mix encodings: mostly UTF-8 with some Latin-1 bytes, or pure Latin-1.
+    Each byte that is not valid UTF-8 is read as Windows-1252 and counted. Characters already
+    lost at the source (U+FFFD, as in the 2019 DECP files) cannot be restored: they are counted.
+    """
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8-sig"
+    counter = [0]
+    token = _REPAIRED.set(counter)
+    try:
+        text = data.decode("utf-8", errors=_HANDLER)
+    finally:
+        _REPAIRED.reset(token)
+    if counter[0]:
+        encoding = f"{encoding}+cp1252"
+    return DecodedText(text, encoding, counter[0], text.count("\ufffd"))
+
+
+_HANDLER = "vigie-utf8-cp1252-fallback"
+_REPAIRED: contextvars.ContextVar[list[int]] = contextvars.ContextVar("vigie_repaired")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read invalid UTF-8 bytes as Windows-1252 and count them."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    counter = _REPAIRED.get(None)
+    if counter is not None:
+        counter[0] += len(bad)
+    return bad.decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error(_HANDLER, _cp1252_fallback)

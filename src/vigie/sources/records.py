@@ -1,0 +1,72 @@
+"""Plain data types produced by the readers: records, rejections and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A buyer or supplier as published: identifier, its scheme (SIRET, TVA...) and name."""
+
+    id: str | None
+    scheme: str | None
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcurementRecord:
+    """One procurement record (a contract or concession) as read from a source file."""
+
+    source_file: str
+    position: str
+    line: int
+    record_id: str
+    kind: str
+    buyer: Party
+    suppliers: tuple[Party, ...]
+    title: str | None
+    amount: float | None
+    currency: str | None
+    date: str | None
+    cpv: str | None
+    cpv_raw: str | None
+    procedure: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A unit of input that was not loaded, with where it is and why."""
+
+    source_file: str
+    position: str
+    reason: str
+    excerpt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Warning_:
+    """A data-quality note about a loaded record (the record is kept)."""
+
+    source_file: str
+    position: str
+    message: str
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Everything one input file yielded."""
+
+    path: str
+    sha256: str
+    size: int
+    format: str
+    records: list[ProcurementRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def records_read(self) -> int:
+        """Units read: every one is either loaded or rejected."""
+        return len(self.records) + len(self.rejections)

@@ -1,0 +1,13 @@
+"""Store: the embedded DuckDB workspace and its versioned schema."""
+
+from vigie.store.migrations import WorkspaceVersionError, available_migrations, migrate
+from vigie.store.workspace import DEFAULT_WORKSPACE, RunRecord, Workspace
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "RunRecord",
+    "Workspace",
+    "WorkspaceVersionError",
+    "available_migrations",
+    "migrate",
+]

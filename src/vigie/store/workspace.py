@@ -1,0 +1,241 @@
+"""The workspace: an embedded DuckDB file holding imported records and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+
+from vigie.sources.records import Party, ProcurementRecord, ReadResult, Rejection, Warning_
+from vigie.store.migrations import migrate
+
+DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What a screening run used and produced, for the audit trail."""
+
+    run_id: str
+    vigie_version: str
+    kb_version: str
+    inputs: Sequence[dict[str, str]]
+    outdir: str
+    findings: int
+
+
+class Workspace:
+    """A DuckDB workspace. Use as a context manager; the schema is migrated on open."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str = DEFAULT_WORKSPACE) -> Workspace:
+        """Open (creating and migrating if needed) the workspace at ``path`` or ``:memory:``."""
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(target)
+        migrate(con)
+        return cls(con, target)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def is_imported(self, sha256: str, reader_version: str) -> bool:
+        """Whether this exact file content was already imported by this reader version."""
+        row = self.con.execute(
+            "SELECT count(*) FROM imports WHERE file_sha256 = ? AND reader_version = ?",
+            [sha256, reader_version],
+        ).fetchone()
+        return bool(row and row[0])
+
+    def save(self, result: ReadResult, reader_version: str) -> None:
+        """Store a read result, replacing any earlier import of the same content (idempotent)."""
+        sha = result.sha256
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("imports", "records", "record_suppliers", "rejections", "warnings"):
+                self.con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [sha])
+            self._insert_records(sha, result.records)
+            self._insert_notes(sha, result)
+            self.con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sha,
+                    result.path,
+                    result.format,
+                    result.size,
+                    reader_version,
+                    result.records_read,
+                    len(result.records),
+                    len(result.rejections),
+                    datetime.now(UTC).replace(tzinfo=None),
+                ],
+            )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _insert_records(self, sha: str, records: Sequence[ProcurementRecord]) -> None:
+        if not records:
+            return
+        columns: list[list[Any]] = [
+            [sha] * len(records),
+            [r.source_file for r in records],
+            [r.position for r in records],
+            [r.line for r in records],
+            [r.record_id for r in records],
+            [r.kind for r in records],
+            [r.buyer.id for r in records],
+            [r.buyer.scheme for r in records],
+            [r.buyer.name for r in records],
+            [r.title for r in records],
+            [r.amount for r in records],
+            [r.currency for r in records],
+            [r.date for r in records],
+            [r.cpv for r in records],
+            [r.cpv_raw for r in records],
+            [r.procedure for r in records],
+            [r.content_hash for r in records],
+        ]
+        params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+        params = params.replace("unnest($13)", "unnest($13)::DATE")
+        self.con.execute(f"INSERT INTO records SELECT {params}", columns)
+        links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
+        if links:
+            supplier_columns: list[list[Any]] = [
+                [sha] * len(links),
+                [r.source_file for r, _, _ in links],
+                [r.position for r, _, _ in links],
+                [i for _, i, _ in links],
+                [s.id for _, _, s in links],
+                [s.scheme for _, _, s in links],
+                [s.name for _, _, s in links],
+            ]
+            params = ", ".join(f"unnest(${i + 1})" for i in range(len(supplier_columns)))
+            self.con.execute(f"INSERT INTO record_suppliers SELECT {params}", supplier_columns)
+
+    def _insert_notes(self, sha: str, result: ReadResult) -> None:
+        for table, rows in (
+            ("rejections", [(r.source_file, r.position, r.reason, r.excerpt) for r in result.rejections]),
+            ("warnings", [(w.source_file, w.position, w.message) for w in result.warnings]),
+        ):
+            if not rows:
+                continue
+            columns: list[list[Any]] = [[sha] * len(rows), list(range(len(rows)))]
+            columns += [list(col) for col in zip(*rows, strict=True)]
+            params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+            self.con.execute(f"INSERT INTO {table} SELECT {params}", columns)
+
+    def load(self, sha256: str, path: str) -> ReadResult:
+        """Rebuild the read result of an imported file, relabelled with its current ``path``."""
+        row = self.con.execute(
+            "SELECT path, format, size_bytes FROM imports WHERE file_sha256 = ?", [sha256]
+        ).fetchone()
+        if row is None:
+            raise KeyError(sha256)
+        old_path, fmt, size = row
+
+        def relabel(label: str) -> str:
+            return path + label[len(old_path) :] if label.startswith(old_path) else label
+
+        result = ReadResult(path, sha256, int(size), str(fmt))
+        result.records = self._load_records(sha256, relabel)
+        for source, position, reason, excerpt in self.con.execute(
+            "SELECT source_file, position, reason, excerpt FROM rejections "
+            "WHERE file_sha256 = ? ORDER BY seq",
+            [sha256],
+        ).fetchall():
+            result.rejections.append(Rejection(relabel(source), position, reason, excerpt))
+        for source, position, message in self.con.execute(
+            "SELECT source_file, position, message FROM warnings WHERE file_sha256 = ? ORDER BY seq",
+            [sha256],
+        ).fetchall():
+            result.warnings.append(Warning_(relabel(source), position, message))
+        return result
+
+    def _load_records(self, sha256: str, relabel: Any) -> list[ProcurementRecord]:
+        suppliers: dict[tuple[str, str], list[Party]] = defaultdict(list)
+        for source, position, _, sid, scheme, name in self.con.execute(
+            "SELECT source_file, position, idx, supplier_id, supplier_scheme, supplier_name "
+            "FROM record_suppliers WHERE file_sha256 = ? ORDER BY source_file, position, idx",
+            [sha256],
+        ).fetchall():
+            suppliers[(source, position)].append(Party(sid, scheme, name))
+        rows = self.con.execute(
+            "SELECT source_file, position, line, record_id, kind, buyer_id, buyer_scheme, "
+            "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash "
+            "FROM records WHERE file_sha256 = ? ORDER BY source_file, line, position",
+            [sha256],
+        ).fetchall()
+        return [_record_from_row(row, suppliers, relabel) for row in rows]
+
+    def record_run(self, run: RunRecord) -> None:
+        """Append a screening run to the audit trail."""
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                run.run_id,
+                datetime.now(UTC).replace(tzinfo=None),
+                run.vigie_version,
+                run.kb_version,
+                json.dumps(list(run.inputs)),
+                run.outdir,
+                run.findings,
+            ],
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (for tests and ``vigie`` status output)."""
+        out = {}
+        for table in ("imports", "records", "record_suppliers", "rejections", "warnings", "runs"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
+
+def _record_from_row(
+    row: tuple[Any, ...], suppliers: dict[tuple[str, str], list[Party]], relabel: Any
+) -> ProcurementRecord:
+    (source, position, line, record_id, kind, buyer_id, buyer_scheme, buyer_name, title,
+     amount, currency, day, cpv, cpv_raw, procedure, content_hash) = row  # fmt: skip
+    return ProcurementRecord(
+        source_file=relabel(source),
+        position=position,
+        line=line,
+        record_id=record_id,
+        kind=kind,
+        buyer=Party(buyer_id, buyer_scheme, buyer_name),
+        suppliers=tuple(suppliers.get((source, position), [])),
+        title=title,
+        amount=amount,
+        currency=currency,
+        date=day.isoformat() if isinstance(day, date) else None,
+        cpv=cpv,
+        cpv_raw=cpv_raw,
+        procedure=procedure,
+        content_hash=content_hash,
+    )
