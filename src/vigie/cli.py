@@ -60,7 +60,9 @@ def resolve_lang(lang: str | None) -> str:
         candidate = "fr" if env.lower().startswith("fr") else "en"
     candidate = candidate.lower()[:2]
     if candidate not in LANGUAGES:
-        raise typer.BadParameter(f"{lang!r}: choose fr or en / choisir fr ou en", param_hint="--lang")
+        raise typer.BadParameter(
+            f"{lang!r}: choose fr or en / choisir fr ou en", param_hint="--lang"
+        )
     return candidate
 
 
@@ -74,7 +76,12 @@ def _version(value: bool) -> None:
 def main_callback(
     version: Annotated[
         bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version. / Afficher la version."),
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version. / Afficher la version.",
+        ),
     ] = None,
 ) -> None:
     """vigie: human-rights due diligence for public technology procurement and public-sector AI."""
@@ -85,20 +92,30 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
     try:
         ws = Workspace.open(workspace)
     except (duckdb.Error, WorkspaceVersionError) as exc:
-        err.print(f"[red]{t('cli_error')}:[/] {t('cli_workspace_locked', path=workspace, error=exc)}")
+        err.print(
+            f"[red]{t('cli_error')}:[/] {t('cli_workspace_locked', path=workspace, error=exc)}"
+        )
         raise typer.Exit(2) from None
-    with ws, Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with (
+        ws,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task(t("cli_reading"), total=None)
 
         def hook(done: int, total: int, path: str) -> None:
-            progress.update(task, completed=done, total=total, description=f"{t('cli_reading')} {Path(path).name}")
+            progress.update(
+                task,
+                completed=done,
+                total=total,
+                description=f"{t('cli_reading')} {Path(path).name}",
+            )
 
         try:
             result = screen(inputs, outdir, ws, ScreenOptions(lang=lang), progress=hook)
@@ -126,7 +143,10 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
 def screen_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="DECP v1 JSON files, zips of them, or directories. / Fichiers DECP v1 JSON, zip ou dossiers."),
+        typer.Argument(
+            help="DECP v1 JSON files, zips of them, or directories. "
+            "/ Fichiers DECP v1 JSON, zip ou dossiers."
+        ),
     ],
     outdir: Annotated[
         Path, typer.Option("--output", "-o", help="Output directory. / Dossier de sortie.")
@@ -154,7 +174,9 @@ def demo_command(
 def kb_validate(
     directories: Annotated[
         list[Path] | None,
-        typer.Argument(help="Knowledge-base directories (default: the starter data). / Dossiers de la base."),
+        typer.Argument(
+            help="Knowledge-base directories (default: the starter data). / Dossiers de la base."
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:

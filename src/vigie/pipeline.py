@@ -16,6 +16,7 @@ from vigie import __version__
 from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, find_supplier_matches
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import (
+    Messages,
     render_report,
     write_findings,
     write_json,
@@ -66,7 +67,9 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
+            )
             if not found:
                 raise InputPathError(f"{path}: no .json or .zip file in this directory")
             files.extend(found)
@@ -78,7 +81,10 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
 
 
 def ingest(
-    paths: Sequence[Path], workspace: Workspace, limits: Limits, progress: ProgressHook | None = None
+    paths: Sequence[Path],
+    workspace: Workspace,
+    limits: Limits,
+    progress: ProgressHook | None = None,
 ) -> list[ReadResult]:
     """Read each file into the workspace (skipping content already imported) and return results."""
     results = []
@@ -117,8 +123,9 @@ def screen(
     outdir.mkdir(parents=True, exist_ok=True)
     rejections = [r for result in results for r in result.rejections]
     write_findings(outdir / "findings.csv", findings)
-    write_rejected(outdir / "rejected.csv", rejections)
-    write_warnings(outdir / "warnings.csv", [w for result in results for w in result.warnings])
+    t = Messages(options.lang)
+    write_rejected(outdir / "rejected.csv", rejections, t)
+    write_warnings(outdir / "warnings.csv", [w for result in results for w in result.warnings], t)
     write_json(outdir / "summary.json", summary)
     html = render_report(
         lang=options.lang,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -90,7 +89,9 @@ def exposure_by_group(findings: Iterable[Finding]) -> list[GroupExposure]:
     counted: set[tuple[str, str, str]] = set()
     for finding in findings:
         match, record = finding.match, finding.record
-        exposure = groups.setdefault(match.group_id, GroupExposure(match.group_id, match.group_name))
+        exposure = groups.setdefault(
+            match.group_id, GroupExposure(match.group_id, match.group_name)
+        )
         exposure.companies.add(match.company_id)
         key = (match.group_id, record.source_file, record.position)
         if key in counted:

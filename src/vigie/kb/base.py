@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vigie.kb.model import (
@@ -39,7 +39,14 @@ class KnowledgeBase:
         tables: dict[str, dict[str, object]] = defaultdict(dict)
         duplicates: list[str] = []
         for name, part in parts:
-            for section in ("categories", "companies", "sources", "contexts", "evidence", "responses"):
+            for section in (
+                "categories",
+                "companies",
+                "sources",
+                "contexts",
+                "evidence",
+                "responses",
+            ):
                 for item in getattr(part, section):
                     if item.id in tables[section]:
                         duplicates.append(f"{name}: {section} id {item.id!r} is defined twice")
@@ -97,11 +104,15 @@ class KnowledgeBase:
             problems += self._missing(where, "source", response.sources, self.sources)
         for context in self.contexts.values():
             for det in context.determinations:
-                problems += self._missing(f"context {context.id!r}", "source", det.sources, self.sources)
+                problems += self._missing(
+                    f"context {context.id!r}", "source", det.sources, self.sources
+                )
         return problems
 
     @staticmethod
-    def _missing(where: str, kind: str, ids: Sequence[str], table: dict[str, object]) -> list[str]:
+    def _missing(
+        where: str, kind: str, ids: Sequence[str], table: Mapping[str, object]
+    ) -> list[str]:
         return [f"{where}: unknown {kind} {ref!r}" for ref in ids if ref not in table]
 
     def _cycle_from(self, company_id: str) -> bool:

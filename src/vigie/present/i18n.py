@@ -7,6 +7,8 @@ from importlib.resources import files
 
 import yaml
 
+from vigie.sources.records import Note
+
 LANGUAGES = ("fr", "en")
 
 
@@ -23,6 +25,10 @@ class Messages:
         """The message for ``key``, formatted with ``values``."""
         text = self._messages[key]
         return text.format(**values) if values else text
+
+    def note(self, note: Note) -> str:
+        """The text of a rejection reason or warning, from its code and parameters."""
+        return self(f"note_{note.code}", **note.as_dict())
 
     def keys(self) -> set[str]:
         """Every key of the catalogue."""

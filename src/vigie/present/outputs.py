@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.assess import Finding
+from vigie.present.i18n import Messages
 from vigie.sources import Rejection, Warning_
 
 FINDINGS_COLUMNS = (
@@ -32,7 +33,7 @@ FINDINGS_COLUMNS = (
     "score",
 )
 REJECTED_COLUMNS = ("source_file", "position", "reason", "excerpt")
-WARNINGS_COLUMNS = ("source_file", "position", "message")
+WARNINGS_COLUMNS = ("source_file", "position", "code", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -88,19 +89,30 @@ def write_findings(path: Path, findings: Iterable[Finding]) -> int:
     return write_csv(path, FINDINGS_COLUMNS, (finding_row(f) for f in findings))
 
 
-def write_rejected(path: Path, rejections: Iterable[Rejection]) -> int:
-    """Write rejected.csv."""
+def write_rejected(path: Path, rejections: Iterable[Rejection], t: Messages) -> int:
+    """Write rejected.csv, reasons in the language of ``t``."""
     rows = (
-        {"source_file": r.source_file, "position": r.position, "reason": r.reason, "excerpt": r.excerpt}
+        {
+            "source_file": r.source_file,
+            "position": r.position,
+            "reason": t.note(r.note),
+            "excerpt": r.excerpt,
+        }
         for r in rejections
     )
     return write_csv(path, REJECTED_COLUMNS, rows)
 
 
-def write_warnings(path: Path, warnings: Iterable[Warning_]) -> int:
-    """Write warnings.csv (data-quality notes on loaded records)."""
+def write_warnings(path: Path, warnings: Iterable[Warning_], t: Messages) -> int:
+    """Write warnings.csv (data-quality notes on loaded records), in the language of ``t``."""
     rows = (
-        {"source_file": w.source_file, "position": w.position, "message": w.message} for w in warnings
+        {
+            "source_file": w.source_file,
+            "position": w.position,
+            "code": w.note.code,
+            "message": t.note(w.note),
+        }
+        for w in warnings
     )
     return write_csv(path, WARNINGS_COLUMNS, rows)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -15,14 +16,22 @@ from vigie.sources import Rejection
 MAX_REJECTIONS_SHOWN = 200
 
 
+def shortpath(label: str) -> str:
+    """A source label without its directories: ``/a/b/f.zip!m.json`` -> ``f.zip!m.json``."""
+    outer, sep, member = label.partition("!")
+    return PurePath(outer).name + sep + member
+
+
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("vigie.present", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["shortpath"] = shortpath
+    return env
 
 
 def render_report(

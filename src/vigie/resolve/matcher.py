@@ -72,7 +72,11 @@ class Matcher:
         tokens = self.tokens(name)
         if not tokens:
             return None
-        for candidate in (self._exact(name, tokens), self._qualified(name, tokens), self._fuzzy(name, tokens)):
+        for candidate in (
+            self._exact(name, tokens),
+            self._qualified(name, tokens),
+            self._fuzzy(name, tokens),
+        ):
             if candidate is not None and candidate.score >= self.config.threshold:
                 return candidate
         return None
@@ -93,11 +97,14 @@ class Matcher:
         for end in range(len(core), 0, -1):
             entries = self._index.get(core[:end])
             rest = core[end:]
-            if entries and (rest or lead) and all(t in self.config.trailing_qualifiers for t in rest):
+            if (
+                entries
+                and (rest or lead)
+                and all(t in self.config.trailing_qualifiers for t in rest)
+            ):
                 extra = [*tokens[:lead], *rest]
                 why = (
-                    f"qualified: alias {entries[0].text!r} with qualifier words "
-                    f"{' '.join(extra)!r}"
+                    f"qualified: alias {entries[0].text!r} with qualifier words {' '.join(extra)!r}"
                 )
                 return self._build(name, entries, self.config.scores.qualified, "qualified", why)
         return None
@@ -129,7 +136,9 @@ class Matcher:
         entry = entries[0]
         company = self.kb.companies[entry.company_id]
         group = self.kb.group_of(company.id)
-        return Match(name, company.id, company.name, group.id, group.name, score, rule, entry.text, why)
+        return Match(
+            name, company.id, company.name, group.id, group.name, score, rule, entry.text, why
+        )
 
 
 def match_names(names: Iterable[str | None], matcher: Matcher) -> list[Match | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,7 +19,14 @@ from typing import Any
 
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
-from vigie.sources.records import Party, ProcurementRecord, ReadResult, Rejection, Warning_
+from vigie.sources.records import (
+    Note,
+    Party,
+    ProcurementRecord,
+    ReadResult,
+    Rejection,
+    Warning_,
+)
 
 FORMAT = "decp-v1-json"
 ARRAY_PATHS = (("marches",), ("marches", "marche"))
@@ -34,7 +42,7 @@ def read_decp(path: Path, label: str | None = None, limits: Limits | None = None
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_members(path, label, limits):
         if isinstance(member, MemberError):
-            result.rejections.append(Rejection(member.label, "(file)", member.reason))
+            result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
             _read_member(member, result)
     return result
@@ -43,18 +51,16 @@ def read_decp(path: Path, label: str | None = None, limits: Limits | None = None
 def _read_member(member: Member, result: ReadResult) -> None:
     decoded = decode_text(member.data)
     if decoded.repaired_bytes:
-        result.warnings.append(
-            Warning_(
-                member.label,
-                "(file)",
-                f"{decoded.repaired_bytes} bytes were not valid UTF-8 and were read as Windows-1252",
-            )
-        )
+        note = Note.of("not_utf8", n=decoded.repaired_bytes)
+        result.warnings.append(Warning_(member.label, "(file)", note))
+    if decoded.lost_characters:
+        note = Note.of("lost_characters", n=decoded.lost_characters)
+        result.warnings.append(Warning_(member.label, "(file)", note))
     try:
         cursor, pointer = find_array(decoded.text, ARRAY_PATHS)
     except JsonShapeError as exc:
         result.rejections.append(
-            Rejection(member.label, exc.pointer or "(file)", f"not a DECP v1 JSON file: {exc}")
+            Rejection(member.label, exc.pointer or "(file)", Note.of("not_decp", detail=exc))
         )
         return
     seen: dict[str, str] = {}
@@ -64,8 +70,7 @@ def _read_member(member: Member, result: ReadResult) -> None:
                 Rejection(
                     member.label,
                     element.pointer,
-                    f"{element.reason}; the rest of the file (from line {element.line}) "
-                    "could not be split into records",
+                    Note.of("broken_json", detail=element.reason, line=element.line),
                     _clip(element.excerpt),
                 )
             )
@@ -78,7 +83,12 @@ def _read_element(label: str, element: Element, seen: dict[str, str], result: Re
     if not isinstance(value, Mapping):
         kind = type(value).__name__
         result.rejections.append(
-            Rejection(label, element.pointer, f"record is a JSON {kind}, not an object", _clip(element.raw))
+            Rejection(
+                label,
+                element.pointer,
+                Note.of("not_object", kind=kind),
+                _clip(element.raw),
+            )
         )
         return
     content_hash = hashlib.sha256(
@@ -86,7 +96,12 @@ def _read_element(label: str, element: Element, seen: dict[str, str], result: Re
     ).hexdigest()
     if content_hash in seen:
         result.rejections.append(
-            Rejection(label, element.pointer, f"exact duplicate of {seen[content_hash]}", _clip(element.raw))
+            Rejection(
+                label,
+                element.pointer,
+                Note.of("duplicate", of=seen[content_hash]),
+                _clip(element.raw),
+            )
         )
         return
     seen[content_hash] = element.pointer
@@ -95,31 +110,31 @@ def _read_element(label: str, element: Element, seen: dict[str, str], result: Re
         record_id = _text(value.get("uid"))
     if record_id is None:
         result.rejections.append(
-            Rejection(label, element.pointer, "missing record identifier (id)", _clip(element.raw))
+            Rejection(label, element.pointer, Note.of("missing_id"), _clip(element.raw))
         )
         return
-    notes: list[str] = []
+    notes: list[Note] = []
     result.records.append(_to_record(label, element, record_id, content_hash, notes))
     result.warnings.extend(Warning_(label, element.pointer, note) for note in notes)
 
 
 def _to_record(
-    label: str, element: Element, record_id: str, content_hash: str, notes: list[str]
+    label: str, element: Element, record_id: str, content_hash: str, notes: list[Note]
 ) -> ProcurementRecord:
     value: Mapping[str, Any] = element.value
     concession = "concessionnaires" in value or "autoriteConcedante" in value
     buyer = _party(value.get("autoriteConcedante" if concession else "acheteur"), "SIRET")
     if buyer.id is None and buyer.name is None:
-        notes.append("no buyer (acheteur)")
+        notes.append(Note.of("no_buyer"))
     raw_suppliers = value.get("concessionnaires" if concession else "titulaires")
     if raw_suppliers is None:
         raw_suppliers = []
     if not isinstance(raw_suppliers, list):
-        notes.append("suppliers field is not a list")
+        notes.append(Note.of("suppliers_not_list"))
         raw_suppliers = []
     suppliers = tuple(_party(item, None) for item in raw_suppliers)
     if not suppliers:
-        notes.append("no supplier (titulaires)")
+        notes.append(Note.of("no_supplier"))
     amount = _amount(value.get("valeurGlobale" if concession else "montant"), notes)
     date_field = "dateSignature" if concession else "dateNotification"
     cpv, cpv_raw = _cpv(value.get("codeCPV"), notes)
@@ -163,12 +178,12 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _amount(value: Any, notes: list[str]) -> float | None:
+def _amount(value: Any, notes: list[Note]) -> float | None:
     if value is None or value == "":
-        notes.append("no amount")
+        notes.append(Note.of("no_amount"))
         return None
     if isinstance(value, bool):
-        notes.append(f"amount is not a number: {value!r}")
+        notes.append(Note.of("amount_not_number", value=repr(value)))
         return None
     if isinstance(value, int | float):
         number = float(value)
@@ -176,41 +191,41 @@ def _amount(value: Any, notes: list[str]) -> float | None:
         try:
             number = float(str(value).replace(" ", "").replace(",", "."))
         except ValueError:
-            notes.append(f"amount is not a number: {str(value)[:40]!r}")
+            notes.append(Note.of("amount_not_number", value=repr(str(value)[:40])))
             return None
-    if number != number or number in (float("inf"), float("-inf")) or number < 0:
-        notes.append(f"amount out of range: {value!r}")
+    if not math.isfinite(number) or number < 0:
+        notes.append(Note.of("amount_out_of_range", value=repr(value)))
         return None
     return number
 
 
-def _date(value: Any, field: str, notes: list[str]) -> str | None:
+def _date(value: Any, field: str, notes: list[Note]) -> str | None:
     if value is None:
-        notes.append(f"no date ({field})")
+        notes.append(Note.of("no_date", field=field))
         return None
     match = _DATE.match(str(value))
     if not match:
-        notes.append(f"unreadable date in {field}: {str(value)[:40]!r}")
+        notes.append(Note.of("bad_date", field=field, value=repr(str(value)[:40])))
         return None
     year, month, day = (int(part) for part in match.groups())
     if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
-        notes.append(f"impossible date in {field}: {match.group(0)}")
+        notes.append(Note.of("impossible_date", field=field, value=match.group(0)))
         return None
     return match.group(0)
 
 
-def _cpv(value: Any, notes: list[str]) -> tuple[str | None, str | None]:
+def _cpv(value: Any, notes: list[Note]) -> tuple[str | None, str | None]:
     raw = _text(value)
     if raw is None:
         return None, None
     match = _CPV.match(raw)
     if not match:
-        notes.append(f"unreadable CPV code: {raw[:40]!r}")
+        notes.append(Note.of("bad_cpv", value=repr(raw[:40])))
         return None, raw
     digits = match.group(1)
     if len(digits) == 7:
         digits = "0" + digits
-        notes.append(f"CPV code {raw!r} lost its leading zero; read as {digits}")
+        notes.append(Note.of("cpv_leading_zero", raw=raw, fixed=digits))
     return digits, raw
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigie.sources.records import Note
+
 CHUNK = 1 << 20
 
 
@@ -40,11 +42,15 @@ class MemberError:
     """A unit of an input that could not be read, with the reason."""
 
     label: str
-    reason: str
+    note: Note
 
 
 class LimitExceeded(Exception):
     """Raised while reading when a configured bound is crossed."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note.code)
+        self.note = note
 
 
 def sha256_file(path: Path) -> str:
@@ -63,7 +69,9 @@ def iter_members(path: Path, label: str, limits: Limits) -> Iterator[Member | Me
         return
     size = path.stat().st_size
     if size > limits.max_member_bytes:
-        yield MemberError(label, f"file is {size} bytes, over the limit of {limits.max_member_bytes}")
+        yield MemberError(
+            label, Note.of("file_too_large", size=size, limit=limits.max_member_bytes)
+        )
         return
     yield Member(label, path.read_bytes())
 
@@ -72,19 +80,20 @@ def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | Membe
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        yield MemberError(label, f"unreadable zip archive: {exc}")
+        yield MemberError(label, Note.of("zip_unreadable", error=exc))
         return
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         if len(infos) > limits.max_members:
-            yield MemberError(label, f"archive has {len(infos)} members, over {limits.max_members}")
+            note = Note.of("zip_too_many_members", n=len(infos), limit=limits.max_members)
+            yield MemberError(label, note)
             return
         for info in infos:
             member_label = f"{label}!{info.filename}"
             if info.flag_bits & 0x1:
-                yield MemberError(member_label, "encrypted archive member")
+                yield MemberError(member_label, Note.of("zip_encrypted"))
             elif info.filename.lower().endswith(".zip"):
-                yield MemberError(member_label, "nested archive not supported; extract it first")
+                yield MemberError(member_label, Note.of("zip_nested"))
             else:
                 yield _read_member(archive, info, member_label, limits)
 
@@ -95,9 +104,9 @@ def _read_member(
     try:
         return Member(label, _bounded_read(archive, info, limits))
     except LimitExceeded as exc:
-        return MemberError(label, str(exc))
+        return MemberError(label, exc.note)
     except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
-        return MemberError(label, f"corrupt archive member: {exc}")
+        return MemberError(label, Note.of("zip_corrupt", error=exc))
 
 
 def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
@@ -109,13 +118,9 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limit
         while chunk := stream.read(CHUNK):
             total += len(chunk)
             if total > limits.max_member_bytes:
-                raise LimitExceeded(
-                    f"decompressed size exceeds the limit of {limits.max_member_bytes} bytes"
-                )
+                raise LimitExceeded(Note.of("zip_member_too_large", limit=limits.max_member_bytes))
             if total > limits.ratio_floor_bytes and total / compressed > limits.max_ratio:
-                raise LimitExceeded(
-                    f"compression ratio over {limits.max_ratio:g}:1 (possible zip bomb)"
-                )
+                raise LimitExceeded(Note.of("zip_ratio", ratio=f"{limits.max_ratio:g}"))
             parts.append(chunk)
     return b"".join(parts)
 

@@ -121,7 +121,9 @@ def find_array(text: str, path: tuple[tuple[str, ...], ...]) -> tuple[_Cursor, s
             )
 
 
-def _scan_object_for(cursor: _Cursor, trail: tuple[str, ...], prefixes: set[tuple[str, ...]]) -> str:
+def _scan_object_for(
+    cursor: _Cursor, trail: tuple[str, ...], prefixes: set[tuple[str, ...]]
+) -> str:
     """Inside an object, skip members until a key in ``prefixes``; leave cursor at its value."""
     pointer = _pointer(trail)
     while True:
@@ -156,7 +158,9 @@ def iter_elements(cursor: _Cursor, pointer: str) -> Iterator[Element | BrokenEle
                 element_pointer, cursor.line_at(start), str(exc), cursor.text[start : start + 200]
             )
             return
-        yield Element(value, element_pointer, cursor.line_at(start), cursor.text[start : cursor.idx])
+        yield Element(
+            value, element_pointer, cursor.line_at(start), cursor.text[start : cursor.idx]
+        )
         index += 1
         sep = cursor.skip_ws()
         if sep == "]":

@@ -36,12 +36,33 @@ class ProcurementRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A reason or remark as a message code with parameters, translated when presented.
+
+    Codes are listed in :data:`vigie.sources.codes.CODES`; each has an English and a
+    French text in the message catalogues (``present/locales``).
+    """
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Note:
+        """Build a note; parameter values are kept as text."""
+        return cls(code, tuple((k, str(v)) for k, v in params.items()))
+
+    def as_dict(self) -> dict[str, str]:
+        """Parameters as a dict, for formatting."""
+        return dict(self.params)
+
+
+@dataclass(frozen=True, slots=True)
 class Rejection:
     """A unit of input that was not loaded, with where it is and why."""
 
     source_file: str
     position: str
-    reason: str
+    note: Note
     excerpt: str = ""
 
 
@@ -51,7 +72,7 @@ class Warning_:
 
     source_file: str
     position: str
-    message: str
+    note: Note
 
 
 @dataclass(slots=True)

@@ -52,7 +52,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     if version > latest:
         raise WorkspaceVersionError(
             f"workspace schema version {version} is newer than this vigie supports ({latest}); "
-            "upgrade vigie / le schéma de l'espace de travail est plus récent que cette version de vigie"
+            "upgrade vigie / le schéma de l'espace de travail est plus récent que cette "
+            "version de vigie"
         )
     applied = []
     for migration in migrations:

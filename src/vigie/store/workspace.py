@@ -13,7 +13,14 @@ from typing import Any
 
 import duckdb
 
-from vigie.sources.records import Party, ProcurementRecord, ReadResult, Rejection, Warning_
+from vigie.sources.records import (
+    Note,
+    Party,
+    ProcurementRecord,
+    ReadResult,
+    Rejection,
+    Warning_,
+)
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
@@ -140,8 +147,20 @@ class Workspace:
 
     def _insert_notes(self, sha: str, result: ReadResult) -> None:
         for table, rows in (
-            ("rejections", [(r.source_file, r.position, r.reason, r.excerpt) for r in result.rejections]),
-            ("warnings", [(w.source_file, w.position, w.message) for w in result.warnings]),
+            (
+                "rejections",
+                [
+                    (r.source_file, r.position, r.note.code, _params(r.note), r.excerpt)
+                    for r in result.rejections
+                ],
+            ),
+            (
+                "warnings",
+                [
+                    (w.source_file, w.position, w.note.code, _params(w.note))
+                    for w in result.warnings
+                ],
+            ),
         ):
             if not rows:
                 continue
@@ -164,17 +183,19 @@ class Workspace:
 
         result = ReadResult(path, sha256, int(size), str(fmt))
         result.records = self._load_records(sha256, relabel)
-        for source, position, reason, excerpt in self.con.execute(
-            "SELECT source_file, position, reason, excerpt FROM rejections "
+        for source, position, code, params, excerpt in self.con.execute(
+            "SELECT source_file, position, code, params, excerpt FROM rejections "
             "WHERE file_sha256 = ? ORDER BY seq",
             [sha256],
         ).fetchall():
-            result.rejections.append(Rejection(relabel(source), position, reason, excerpt))
-        for source, position, message in self.con.execute(
-            "SELECT source_file, position, message FROM warnings WHERE file_sha256 = ? ORDER BY seq",
+            note = _note(code, params)
+            result.rejections.append(Rejection(relabel(source), position, note, excerpt))
+        for source, position, code, params in self.con.execute(
+            "SELECT source_file, position, code, params FROM warnings "
+            "WHERE file_sha256 = ? ORDER BY seq",
             [sha256],
         ).fetchall():
-            result.warnings.append(Warning_(relabel(source), position, message))
+            result.warnings.append(Warning_(relabel(source), position, _note(code, params)))
         return result
 
     def _load_records(self, sha256: str, relabel: Any) -> list[ProcurementRecord]:
@@ -239,3 +260,11 @@ def _record_from_row(
         procedure=procedure,
         content_hash=content_hash,
     )
+
+
+def _params(note: Note) -> str:
+    return json.dumps(note.as_dict(), ensure_ascii=False)
+
+
+def _note(code: str, params: str) -> Note:
+    return Note(code, tuple(json.loads(params).items()))

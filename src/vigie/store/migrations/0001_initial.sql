@@ -50,7 +50,8 @@ CREATE TABLE rejections (
     seq         INTEGER NOT NULL,
     source_file VARCHAR NOT NULL,
     position    VARCHAR NOT NULL,
-    reason      VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    params      VARCHAR NOT NULL, -- JSON object of the message parameters
     excerpt     VARCHAR NOT NULL,
     PRIMARY KEY (file_sha256, seq)
 );
@@ -60,7 +61,8 @@ CREATE TABLE warnings (
     seq         INTEGER NOT NULL,
     source_file VARCHAR NOT NULL,
     position    VARCHAR NOT NULL,
-    message     VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    params      VARCHAR NOT NULL, -- JSON object of the message parameters
     PRIMARY KEY (file_sha256, seq)
 );
 
