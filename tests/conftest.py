@@ -1,0 +1,40 @@
+"""Shared fixtures: paths to the committed test data and a starter knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vigie.kb import KnowledgeBase, load_knowledge_base
+from vigie.store import Workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DECP_EXCERPT = FIXTURES / "decp-2019" / "excerpt.json"
+NAMES_DEV = FIXTURES / "names" / "names-dev.csv"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The starter knowledge base shipped with the package (loaded once)."""
+    return load_knowledge_base()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh DuckDB workspace in a temporary directory."""
+    with Workspace.open(tmp_path / "ws.duckdb") as ws:
+        yield ws
+
+
+@pytest.fixture(scope="session")
+def decp_excerpt() -> Path:
+    """16 real DECP 2019 records (see fixtures/decp-2019/README.md): 13 load, 3 are rejected."""
+    return DECP_EXCERPT
+
+
+@pytest.fixture(scope="session")
+def names_dev() -> Path:
+    """Labelled supplier names: name, expected group id (empty: must not match)."""
+    return NAMES_DEV
