@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vigie import __version__
@@ -87,15 +88,18 @@ def main_callback(
     """vigie: human-rights due diligence for public technology procurement and public-sector AI."""
 
 
+def _fail(t: Messages, message: str) -> NoReturn:
+    """Print an error in the user's language and exit with status 2 (bad input or environment)."""
+    err.print(f"[red]{escape(t('cli_error'))}[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
 def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) -> ScreenResult:
     t = Messages(lang)
     try:
         ws = Workspace.open(workspace)
     except (duckdb.Error, WorkspaceVersionError) as exc:
-        err.print(
-            f"[red]{t('cli_error')}:[/] {t('cli_workspace_locked', path=workspace, error=exc)}"
-        )
-        raise typer.Exit(2) from None
+        _fail(t, t("cli_workspace_locked", path=workspace, error=exc))
     with (
         ws,
         Progress(
@@ -120,8 +124,9 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
         try:
             result = screen(inputs, outdir, ws, ScreenOptions(lang=lang), progress=hook)
         except InputPathError as exc:
-            err.print(f"[red]{t('cli_error')}:[/] {exc}")
-            raise typer.Exit(2) from None
+            _fail(t, t("cli_" + exc.code, path=exc.path))
+        except OSError as exc:
+            _fail(t, t("cli_io_error", error=exc))
     s = result.summary
     console.print(
         t(

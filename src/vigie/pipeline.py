@@ -35,7 +35,15 @@ ProgressHook = Callable[[int, int, str], None]
 
 
 class InputPathError(ValueError):
-    """An input path does not exist or holds no readable file."""
+    """An input path does not exist or holds no readable file.
+
+    ``code`` names the message (``cli_<code>`` in the catalogues) and ``path`` the input.
+    """
+
+    def __init__(self, code: str, path: Path) -> None:
+        super().__init__(f"{path}: {code}")
+        self.code = code
+        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +79,12 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
                 p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
             )
             if not found:
-                raise InputPathError(f"{path}: no .json or .zip file in this directory")
+                raise InputPathError("empty_dir", path)
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            raise InputPathError(f"{path}: no such file or directory")
+            raise InputPathError("no_such_path", path)
     return list(dict.fromkeys(files))
 
 
