@@ -36,5 +36,5 @@ def decp_excerpt() -> Path:
 
 @pytest.fixture(scope="session")
 def names_dev() -> Path:
-    """Labelled supplier names: name, expected group id (empty: must not match)."""
+    """Labelled supplier names: name, expected group id (`-`: must not match)."""
     return NAMES_DEV

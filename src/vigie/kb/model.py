@@ -60,7 +60,7 @@ class Source(_Strict):
     url: str | None = None
     document_symbol: str | None = None
     retrieved_from: tuple[str, ...] = ()
-    note: str | None = None
+    note: Text | None = None
 
     _date = field_validator("date")(_check_partial_date)
 
