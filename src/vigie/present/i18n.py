@@ -50,4 +50,4 @@ def _catalogue(lang: str) -> dict[str, str]:
     data = yaml.safe_load(raw)
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"locale file {lang}.yaml must map keys to strings")
-    return {str(k): v.strip() for k, v in data.items()}
+    return {str(k): v.strip("\n") for k, v in data.items()}
