@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from vigie.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base, starter_dir
+from vigie.kb.model import Company, KnowledgeBaseFile
 
 GROUPS = ("alphabet", "amazon", "cisco", "ibm", "microsoft", "oracle", "palantir")
 
@@ -240,9 +241,9 @@ def _replace(file: str, old: str, new: str) -> Callable[[Path], None]:
     return mutate
 
 
-def _edit_yaml(file: str, edit: Callable[[dict[str, list[dict[str, object]]]], None]) -> Callable[
-    [Path], None
-]:
+def _edit_yaml(
+    file: str, edit: Callable[[dict[str, list[dict[str, object]]]], None]
+) -> Callable[[Path], None]:
     def mutate(directory: Path) -> None:
         path = directory / file
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -252,7 +253,9 @@ def _edit_yaml(file: str, edit: Callable[[dict[str, list[dict[str, object]]]], N
     return mutate
 
 
-def _item(data: dict[str, list[dict[str, object]]], section: str, item_id: str) -> dict[str, object]:
+def _item(
+    data: dict[str, list[dict[str, object]]], section: str, item_id: str
+) -> dict[str, object]:
     return next(i for i in data[section] if i["id"] == item_id)
 
 
@@ -261,9 +264,7 @@ def test_unknown_parent(tmp_path: Path) -> None:
         _item(data, "companies", "oracle-france")["parent"] = "oracle-holdings"
 
     problems = _problems(tmp_path, _edit_yaml("companies.yaml", edit))
-    assert problems == [
-        "companies.yaml: company 'oracle-france': unknown parent 'oracle-holdings'"
-    ]
+    assert problems == ["companies.yaml: company 'oracle-france': unknown parent 'oracle-holdings'"]
 
 
 def test_parent_cycle(tmp_path: Path) -> None:
@@ -273,8 +274,9 @@ def test_parent_cycle(tmp_path: Path) -> None:
     problems = _problems(tmp_path, _edit_yaml("companies.yaml", edit))
     for company in ("oracle", "netsuite"):
         assert f"companies.yaml: company {company!r}: parent links form a cycle" in problems
-    assert all("parent links form a cycle" in p for p in problems)
-    assert all(p.startswith("companies.yaml: company 'oracle") or "netsuite" in p for p in problems)
+    for problem in problems:
+        assert problem.startswith("companies.yaml: company ")
+        assert problem.endswith(": parent links form a cycle")
 
 
 def test_self_parent_is_a_cycle(tmp_path: Path) -> None:
@@ -286,17 +288,14 @@ def test_self_parent_is_a_cycle(tmp_path: Path) -> None:
 
 
 def test_group_of_stops_at_a_cycle() -> None:
-    from vigie.kb.model import Company
-
     a = Company(id="a", name="A", parent="b")
     b = Company(id="b", name="B", parent="a")
-    kb = KnowledgeBase.from_parts([], version="x")
-    kb.companies.update({"a": a, "b": b})
+    kb = KnowledgeBase.from_parts([("x.yaml", KnowledgeBaseFile(companies=(a, b)))], version="v")
     assert kb.group_of("a").id == "b"
     assert kb.group_of("b").id == "a"
     assert kb.check() == [
-        "company 'a': parent links form a cycle",
-        "company 'b': parent links form a cycle",
+        "x.yaml: company 'a': parent links form a cycle",
+        "x.yaml: company 'b': parent links form a cycle",
     ]
 
 
@@ -411,9 +410,7 @@ def test_top_level_not_a_mapping(tmp_path: Path) -> None:
     def mutate(directory: Path) -> None:
         (directory / "zz-extra.yaml").write_text("- a\n- b\n", encoding="utf-8")
 
-    assert _problems(tmp_path, mutate) == [
-        "zz-extra.yaml: top level must be a mapping of sections"
-    ]
+    assert _problems(tmp_path, mutate) == ["zz-extra.yaml: top level must be a mapping of sections"]
 
 
 def test_empty_file_is_allowed(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -505,9 +502,7 @@ def test_bad_slug(tmp_path: Path) -> None:
 
 def test_every_problem_is_reported_across_files(tmp_path: Path) -> None:
     def mutate(directory: Path) -> None:
-        _replace("contexts.yaml", "conflict_affected: true", "conflict_affected: maybe")(
-            directory
-        )
+        _replace("contexts.yaml", "conflict_affected: true", "conflict_affected: maybe")(directory)
         (directory / "zz-extra.yaml").write_text("- a\n", encoding="utf-8")
 
     problems = _problems(tmp_path, mutate)

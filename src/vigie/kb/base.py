@@ -30,6 +30,7 @@ class KnowledgeBase:
     categories: dict[str, Category]
     duplicates: tuple[str, ...] = ()
     _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _origins: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_parts(
@@ -38,6 +39,7 @@ class KnowledgeBase:
         """Merge validated files; duplicate ids are kept aside for :meth:`check` to report."""
         tables: dict[str, dict[str, object]] = defaultdict(dict)
         duplicates: list[str] = []
+        origins: dict[tuple[str, str], str] = {}
         for name, part in parts:
             for section in (
                 "categories",
@@ -51,6 +53,7 @@ class KnowledgeBase:
                     if item.id in tables[section]:
                         duplicates.append(f"{name}: {section} id {item.id!r} is defined twice")
                     tables[section][item.id] = item
+                    origins[(section, item.id)] = name
         children: dict[str, list[str]] = defaultdict(list)
         for company in tables["companies"].values():
             assert isinstance(company, Company)
@@ -66,6 +69,7 @@ class KnowledgeBase:
             categories=tables["categories"],  # type: ignore[arg-type]
             duplicates=tuple(duplicates),
             _children=dict(children),
+            _origins=origins,
         )
 
     def check(self) -> list[str]:
@@ -76,38 +80,50 @@ class KnowledgeBase:
         used = {s for e in self.evidence.values() for s in e.sources}
         used |= {s for r in self.responses.values() for s in r.sources}
         used |= {s for c in self.contexts.values() for d in c.determinations for s in d.sources}
-        problems += [f"source {s!r} is cited by nothing" for s in sorted(set(self.sources) - used)]
+        problems += [
+            f"{self._file('sources', s)}source {s!r} is cited by nothing"
+            for s in sorted(set(self.sources) - used)
+        ]
         return problems
 
     def _check_companies(self) -> list[str]:
         problems = []
         for company in self.companies.values():
+            where = f"{self._file('companies', company.id)}company {company.id!r}"
             if company.parent and company.parent not in self.companies:
-                problems.append(f"company {company.id!r}: unknown parent {company.parent!r}")
+                problems.append(f"{where}: unknown parent {company.parent!r}")
             elif self._cycle_from(company.id):
-                problems.append(f"company {company.id!r}: parent links form a cycle")
+                problems.append(f"{where}: parent links form a cycle")
         return problems
 
     def _check_evidence(self) -> list[str]:
         problems = []
         for item in self.evidence.values():
-            where = f"evidence {item.id!r}"
+            where = f"{self._file('evidence', item.id)}evidence {item.id!r}"
             problems += self._missing(where, "company", item.companies, self.companies)
             problems += self._missing(where, "source", item.sources, self.sources)
             problems += self._missing(where, "category", (item.category,), self.categories)
             if item.context:
                 problems += self._missing(where, "context", (item.context,), self.contexts)
         for response in self.responses.values():
-            where = f"response {response.id!r}"
+            where = f"{self._file('responses', response.id)}response {response.id!r}"
             problems += self._missing(where, "company", (response.company,), self.companies)
             problems += self._missing(where, "evidence", response.answers, self.evidence)
             problems += self._missing(where, "source", response.sources, self.sources)
         for context in self.contexts.values():
             for det in context.determinations:
                 problems += self._missing(
-                    f"context {context.id!r}", "source", det.sources, self.sources
+                    f"{self._file('contexts', context.id)}context {context.id!r}",
+                    "source",
+                    det.sources,
+                    self.sources,
                 )
         return problems
+
+    def _file(self, section: str, item_id: str) -> str:
+        """``"name.yaml: "`` for the file that defines an item ("" when not loaded from one)."""
+        name = self._origins.get((section, item_id))
+        return f"{name}: " if name else ""
 
     @staticmethod
     def _missing(

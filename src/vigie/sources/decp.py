@@ -8,6 +8,7 @@ loaded record. Every element is accounted for.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 import json
@@ -31,8 +32,9 @@ from vigie.sources.records import (
 FORMAT = "decp-v1-json"
 ARRAY_PATHS = (("marches",), ("marches", "marche"))
 EXCERPT_CHARS = 300
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_CPV = re.compile(r"^(\d{7,8})(?:-\d)?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_CPV = re.compile(r"^(\d{7,8})(?:-\d)?$", re.ASCII)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
@@ -91,9 +93,7 @@ def _read_element(label: str, element: Element, seen: dict[str, str], result: Re
             )
         )
         return
-    content_hash = hashlib.sha256(
-        json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+    content_hash = _content_hash(element)
     if content_hash in seen:
         result.rejections.append(
             Rejection(
@@ -116,6 +116,16 @@ def _read_element(label: str, element: Element, seen: dict[str, str], result: Re
     notes: list[Note] = []
     result.records.append(_to_record(label, element, record_id, content_hash, notes))
     result.warnings.extend(Warning_(label, element.pointer, note) for note in notes)
+
+
+def _content_hash(element: Element) -> str:
+    """SHA-256 of the element as canonical JSON (of its raw text if too deeply nested)."""
+    try:
+        canonical = json.dumps(element.value, sort_keys=True, ensure_ascii=False)
+    except RecursionError:
+        canonical = element.raw
+    # Lone surrogates (from "\ud800" escapes) are not encodable as plain UTF-8.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _to_record(
@@ -173,6 +183,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, str):
         if "&" in value:
             value = html.unescape(value)
+        value = _SURROGATE.sub("\ufffd", value)
         cleaned = " ".join(value.split())
         return cleaned or None
     return None
@@ -186,15 +197,22 @@ def _amount(value: Any, notes: list[Note]) -> float | None:
         notes.append(Note.of("amount_not_number", value=repr(value)))
         return None
     if isinstance(value, int | float):
-        number = float(value)
-    else:
         try:
-            number = float(str(value).replace(" ", "").replace(",", "."))
+            number = float(value)
+        except OverflowError:  # an integer beyond the float range
+            number = math.inf
+    elif isinstance(value, str):
+        try:
+            number = float(value.replace(" ", "").replace(",", "."))
         except ValueError:
-            notes.append(Note.of("amount_not_number", value=repr(str(value)[:40])))
+            notes.append(Note.of("amount_not_number", value=repr(value[:40])))
             return None
+    else:
+        notes.append(Note.of("amount_not_number", value=_shown(value)))
+        return None
     if not math.isfinite(number) or number < 0:
-        notes.append(Note.of("amount_out_of_range", value=repr(value)))
+        shown = repr(value[:40]) if isinstance(value, str) else _shown(value)
+        notes.append(Note.of("amount_out_of_range", value=shown))
         return None
     return number
 
@@ -203,15 +221,27 @@ def _date(value: Any, field: str, notes: list[Note]) -> str | None:
     if value is None:
         notes.append(Note.of("no_date", field=field))
         return None
-    match = _DATE.match(str(value))
+    text = value if isinstance(value, str) else _shown(value)
+    match = _DATE.match(text)
     if not match:
-        notes.append(Note.of("bad_date", field=field, value=repr(str(value)[:40])))
+        notes.append(Note.of("bad_date", field=field, value=repr(text[:40])))
         return None
     year, month, day = (int(part) for part in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+    try:
+        valid = 1900 <= datetime.date(year, month, day).year <= 2100
+    except ValueError:  # month or day out of range for the calendar
+        valid = False
+    if not valid:
         notes.append(Note.of("impossible_date", field=field, value=match.group(0)))
         return None
     return match.group(0)
+
+
+def _shown(value: Any) -> str:
+    """A short text for a non-string value in a note, never printing a (deep) structure."""
+    if isinstance(value, int | float):
+        return str(value)[:40]
+    return f"<{type(value).__name__}>"
 
 
 def _cpv(value: Any, notes: list[Note]) -> tuple[str | None, str | None]:

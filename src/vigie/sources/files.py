@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import contextvars
 import hashlib
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,11 @@ from pathlib import Path
 from vigie.sources.records import Note
 
 CHUNK = 1 << 20
+
+# What zipfile and the decompressors raise on damaged or hostile archives (ValueError covers
+# UnicodeDecodeError on member names, NotImplementedError unsupported versions or methods).
+_OPEN_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError)
+_READ_ERRORS = (*_OPEN_ERRORS, zlib.error, lzma.LZMAError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +86,12 @@ def iter_members(path: Path, label: str, limits: Limits) -> Iterator[Member | Me
 def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | MemberError]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _OPEN_ERRORS as exc:
         yield MemberError(label, Note.of("zip_unreadable", error=exc))
         return
     with archive:
-        infos = [info for info in archive.infolist() if not info.is_dir()]
+        # Not ZipInfo.is_dir(): it raises IndexError on an empty name (Python 3.11).
+        infos = [info for info in archive.infolist() if not info.filename.endswith("/")]
         if len(infos) > limits.max_members:
             note = Note.of("zip_too_many_members", n=len(infos), limit=limits.max_members)
             yield MemberError(label, note)
@@ -105,7 +113,7 @@ def _read_member(
         return Member(label, _bounded_read(archive, info, limits))
     except LimitExceeded as exc:
         return MemberError(label, exc.note)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
+    except _READ_ERRORS as exc:
         return MemberError(label, Note.of("zip_corrupt", error=exc))
 
 

@@ -88,6 +88,14 @@ class _Cursor:
                 exc.lineno,
                 pointer,
             ) from None
+        except RecursionError:
+            raise JsonShapeError(
+                "invalid JSON: nested too deeply", self.line_at(start), pointer
+            ) from None
+        except ValueError:  # an integer past sys.get_int_max_str_digits()
+            raise JsonShapeError(
+                "invalid JSON: number with too many digits", self.line_at(start), pointer
+            ) from None
         self.idx = end
         return value, start
 
@@ -112,7 +120,7 @@ def find_array(text: str, path: tuple[tuple[str, ...], ...]) -> tuple[_Cursor, s
         if nxt == "[" and trail in wanted:
             cursor.idx += 1
             return cursor, _pointer(trail)
-        if nxt != "{":
+        if nxt != "{" or not any(p[: len(trail)] == trail and len(p) > len(trail) for p in path):
             expected = " or ".join("/" + "/".join(alt) for alt in sorted(path))
             raise JsonShapeError(
                 f"{_pointer(trail)} is not an array; expected {expected}",

@@ -209,7 +209,10 @@ class Workspace:
         rows = self.con.execute(
             "SELECT source_file, position, line, record_id, kind, buyer_id, buyer_scheme, "
             "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash "
-            "FROM records WHERE file_sha256 = ? ORDER BY source_file, line, position",
+            "FROM records WHERE file_sha256 = ? "
+            # Positions share their member's prefix (/marches/N): shorter first is numeric
+            # order, so that the records of a one-line (minified) file keep the file's order.
+            "ORDER BY source_file, line, length(position), position",
             [sha256],
         ).fetchall()
         return [_record_from_row(row, suppliers, relabel) for row in rows]
