@@ -8,7 +8,6 @@ import json
 import re
 import string
 from html.parser import HTMLParser
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from vigie.present import (
     write_rejected,
     write_warnings,
 )
+from vigie.present.i18n import catalogue_files
 from vigie.present.outputs import WARNINGS_COLUMNS, safe_cell
 from vigie.present.report import MAX_REJECTIONS_SHOWN, shortpath
 from vigie.resolve import Matcher
@@ -315,8 +315,11 @@ def _placeholders(text: str) -> set[str]:
 
 
 def _raw_keys(lang: str) -> list[str]:
-    text = files("vigie.present").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
-    return re.findall(r"^([A-Za-z0-9_]+):", text, flags=re.MULTILINE)
+    return [
+        key
+        for _, text in catalogue_files(lang)
+        for key in re.findall(r"^([A-Za-z0-9_]+):", text, flags=re.MULTILINE)
+    ]
 
 
 def test_languages() -> None:
@@ -680,7 +683,12 @@ def test_shortpath(label: str, short: str) -> None:
 
 def test_locale_files_are_plain_string_maps() -> None:
     for lang in LANGUAGES:
-        text = files("vigie.present").joinpath("locales", f"{lang}.yaml").read_text("utf-8")
-        data = yaml.safe_load(text)
-        assert isinstance(data, dict)
-        assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+        assert catalogue_files(lang)
+        for _, text in catalogue_files(lang):
+            data = yaml.safe_load(text)
+            assert isinstance(data, dict)
+            assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+
+
+def test_both_languages_have_the_same_files() -> None:
+    assert [n for n, _ in catalogue_files("en")] == [n for n, _ in catalogue_files("fr")]

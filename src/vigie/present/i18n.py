@@ -1,4 +1,8 @@
-"""User-facing messages in French and English, from data files (``locales/*.yaml``)."""
+"""User-facing messages in French and English, from data files (``locales/{lang}/*.yaml``).
+
+Each language is a directory of YAML files, one per area (``core.yaml``, ...); they are merged
+and a key defined twice is an error, so areas can grow independently.
+"""
 
 from __future__ import annotations
 
@@ -44,10 +48,22 @@ class Messages:
         return text
 
 
+def catalogue_files(lang: str) -> list[tuple[str, str]]:
+    """(file name, text) of every catalogue file of a language, sorted by name."""
+    folder = files("vigie.present").joinpath("locales", lang)
+    entries = [e for e in folder.iterdir() if e.name.endswith(".yaml")]
+    return [(e.name, e.read_text(encoding="utf-8")) for e in sorted(entries, key=lambda e: e.name)]
+
+
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    raw = files("vigie.present").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"locale file {lang}.yaml must map keys to strings")
-    return {str(k): v.strip("\n") for k, v in data.items()}
+    merged: dict[str, str] = {}
+    for name, raw in catalogue_files(lang):
+        data = yaml.safe_load(raw)
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError(f"locale file {lang}/{name} must map keys to strings")
+        for key, value in data.items():
+            if str(key) in merged:
+                raise ValueError(f"locale key {key!r} is defined twice ({lang}/{name})")
+            merged[str(key)] = value.strip("\n")
+    return merged

@@ -1,0 +1,15 @@
+"""The ``vigie`` command line: thin wrappers over library functions.
+
+Each area registers its commands on :data:`app` in its own module (``screen``, ``kb``...);
+importing them here is what makes them part of the CLI.
+"""
+
+from vigie.cli import kb, screen
+from vigie.cli.app import app
+
+__all__ = ["app", "kb", "main", "screen"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
