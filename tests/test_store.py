@@ -11,6 +11,7 @@ import pytest
 
 from vigie.sources import read_decp
 from vigie.sources.records import (
+    Classification,
     Note,
     Party,
     ProcurementRecord,
@@ -28,7 +29,15 @@ from vigie.store import (
 from vigie.store import migrations as migrations_module
 from vigie.store.migrations import Migration, current_version
 
-TABLES = ("imports", "records", "record_suppliers", "rejections", "warnings", "runs")
+TABLES = (
+    "imports",
+    "records",
+    "record_suppliers",
+    "record_classifications",
+    "rejections",
+    "warnings",
+    "runs",
+)
 SHA = "ab" * 32
 
 
@@ -102,7 +111,7 @@ def _result(path: str = "/data/in.zip", sha: str = SHA) -> ReadResult:
 
 def test_available_migrations() -> None:
     found = available_migrations()
-    assert [(m.version, m.name) for m in found] == [(1, "initial")]
+    assert [(m.version, m.name) for m in found][:2] == [(1, "initial"), (2, "records_detail")]
     assert "CREATE TABLE imports" in found[0].sql
 
 
@@ -110,8 +119,9 @@ def test_migrations_apply_on_a_new_file(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "new.duckdb"))
     try:
         assert current_version(con) == 0
-        assert migrate(con) == [1]
-        assert current_version(con) == 1
+        applied = migrate(con)
+        assert applied[:2] == [1, 2]
+        assert current_version(con) == applied[-1]
         assert migrate(con) == []  # idempotent
         tables = {
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -125,7 +135,7 @@ def test_schema_migrations_records_versions(workspace: Workspace) -> None:
     rows = workspace.con.execute(
         "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
     ).fetchall()
-    assert [(v, n) for v, n, _ in rows] == [(1, "initial")]
+    assert [(v, n) for v, n, _ in rows][:2] == [(1, "initial"), (2, "records_detail")]
     assert isinstance(rows[0][2], datetime)
 
 
@@ -146,7 +156,7 @@ def test_reopen_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
         with Workspace.open(path) as ws:
             assert ws.counts() == before
             rows = ws.con.execute("SELECT version FROM schema_migrations").fetchall()
-            assert rows == [(1,)]
+            assert rows == [(m.version,) for m in available_migrations()]
             assert ws.is_imported(SHA, "r1")
 
 
@@ -165,7 +175,7 @@ def test_newer_workspace_is_refused(tmp_path: Path) -> None:
         Workspace.open(path)
     message = str(info.value)
     assert "99" in message
-    assert "(1)" in message
+    assert f"({available_migrations()[-1].version})" in message
     assert "upgrade vigie" in message
     assert "plus récent" in message
 
@@ -173,7 +183,9 @@ def test_newer_workspace_is_refused(tmp_path: Path) -> None:
 def test_failed_migration_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ws.duckdb"
     Workspace.open(path).close()
-    broken = Migration(2, "broken", "CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;")
+    latest = available_migrations()[-1].version
+    sql = "CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;"
+    broken = Migration(latest + 1, "broken", sql)
     monkeypatch.setattr(
         migrations_module, "available_migrations", lambda: [*available_migrations(), broken]
     )
@@ -181,7 +193,7 @@ def test_failed_migration_is_rolled_back(tmp_path: Path, monkeypatch: pytest.Mon
         Workspace.open(path)
     monkeypatch.undo()
     with Workspace.open(path) as ws:
-        assert current_version(ws.con) == 1
+        assert current_version(ws.con) == latest
         tables = {
             r[0]
             for r in ws.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -192,18 +204,18 @@ def test_failed_migration_is_rolled_back(tmp_path: Path, monkeypatch: pytest.Mon
 def test_new_migration_is_applied_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ws.duckdb"
     Workspace.open(path).close()
-    extra = Migration(2, "notes", "CREATE TABLE notes (x INTEGER);")
+    latest = available_migrations()[-1].version
+    extra = Migration(latest + 1, "notes", "CREATE TABLE notes (x INTEGER);")
     monkeypatch.setattr(
         migrations_module, "available_migrations", lambda: [*available_migrations(), extra]
     )
     con = duckdb.connect(str(path))
     try:
-        assert migrate(con) == [2]
+        assert migrate(con) == [latest + 1]
         assert migrate(con) == []
-        assert con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
-            (1, "initial"),
-            (2, "notes"),
-        ]
+        rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+        assert rows[-1] == (latest + 1, "notes")
+        assert len(rows) == len(available_migrations()) + 1
     finally:
         con.close()
 
@@ -272,6 +284,7 @@ def test_round_trip_of_the_decp_excerpt(workspace: Workspace, decp_excerpt: Path
         "imports": 1,
         "records": 13,
         "record_suppliers": 13,
+        "record_classifications": 0,
         "rejections": 3,
         "warnings": len(original.warnings),
         "runs": 0,
@@ -305,6 +318,38 @@ def test_round_trip_of_a_record_with_every_optional_field_empty(workspace: Works
     assert workspace.load(SHA, "/e.json").records == [record]
 
 
+def test_round_trip_of_every_detail_field(workspace: Workspace) -> None:
+    record = ProcurementRecord(
+        source_file="/o.jsonl",
+        position="line 3",
+        line=3,
+        record_id="ocds-abc-1",
+        kind="contract",
+        buyer=Party("GB-GOR-1", "GB-GOR", "Ministry", "gb"),
+        suppliers=(Party("1", "GB-COH", "Oracle UK", "gb"), Party(None, None, "Other", None)),
+        title="Cloud",
+        amount=10.5,
+        currency="GBP",
+        date="2021-04-01",
+        cpv="72000000",
+        cpv_raw="72000000-5",
+        procedure="open",
+        content_hash="h",
+        description="Hosting « cloud »",
+        classifications=(
+            Classification("CPV", "72000000", "IT services"),
+            Classification("UNSPSC", "43230000", None),
+        ),
+        date_time="2021-04-01T10:00:00+01:00",
+        category="cloud",
+        category_reason="CPV 72000000",
+    )
+    result = ReadResult("/o.jsonl", SHA, 1, "ocds", records=[record])
+    workspace.save(result, "r1")
+    assert workspace.load(SHA, "/o.jsonl").records == [record]
+    assert workspace.counts()["record_classifications"] == 2
+
+
 def test_save_empty_result(workspace: Workspace) -> None:
     workspace.save(ReadResult("/empty.json", SHA, 0, "decp-v1-json"), "r1")
     loaded = workspace.load(SHA, "/empty.json")
@@ -319,6 +364,7 @@ def test_saving_the_same_file_twice_replaces(workspace: Workspace) -> None:
         "imports": 1,
         "records": 3,
         "record_suppliers": 4,
+        "record_classifications": 0,
         "rejections": 3,
         "warnings": 3,
         "runs": 0,
@@ -335,6 +381,7 @@ def test_saving_the_same_file_twice_replaces(workspace: Workspace) -> None:
         "imports": 1,
         "records": 1,
         "record_suppliers": 3,
+        "record_classifications": 0,
         "rejections": 0,
         "warnings": 0,
         "runs": 0,

@@ -7,16 +7,36 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """A buyer or supplier as published: identifier, its scheme (SIRET, TVA...) and name."""
+    """A buyer or supplier as published: identifier, its scheme (SIRET, TVA...) and name.
+
+    ``country`` is an ISO 3166-1 alpha-2 code in lower case when the source gives one.
+    """
 
     id: str | None
     scheme: str | None
     name: str | None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """A classification code as published: scheme (``CPV``, ``UNSPSC``...), code, label."""
+
+    scheme: str
+    code: str
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ProcurementRecord:
-    """One procurement record (a contract or concession) as read from a source file."""
+    """One procurement record (a contract or concession) as read from a source file.
+
+    ``date`` is the award or notification day (``YYYY-MM-DD``); ``date_time`` the full
+    ISO 8601 timestamp with its UTC offset when the source publishes one. ``cpv`` is the main
+    CPV code (8 digits); ``classifications`` every code published (CPV, UNSPSC, others).
+    ``category`` is the technology category derived by the taxonomy and ``category_reason``
+    why (filled after reading, not by readers).
+    """
 
     source_file: str
     position: str
@@ -33,6 +53,11 @@ class ProcurementRecord:
     cpv_raw: str | None
     procedure: str | None
     content_hash: str
+    description: str | None = None
+    classifications: tuple[Classification, ...] = ()
+    date_time: str | None = None
+    category: str | None = None
+    category_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from vigie.sources.records import (
+    Classification,
     Note,
     Party,
     ProcurementRecord,
@@ -24,6 +25,14 @@ from vigie.sources.records import (
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
+_RECORD_TABLES = ("imports", "records", "record_suppliers", "record_classifications")
+
+
+RECORD_COLUMNS = (
+    "file_sha256, source_file, position, line, record_id, kind, buyer_id, buyer_scheme, "
+    "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash, "
+    "buyer_country, description, date_time, category, category_reason"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,7 @@ class Workspace:
         sha = result.sha256
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("imports", "records", "record_suppliers", "rejections", "warnings"):
+            for table in (*_RECORD_TABLES, "rejections", "warnings"):
                 self.con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [sha])
             self._insert_records(sha, result.records)
             self._insert_notes(sha, result)
@@ -127,23 +136,40 @@ class Workspace:
             [r.cpv_raw for r in records],
             [r.procedure for r in records],
             [r.content_hash for r in records],
+            [r.buyer.country for r in records],
+            [r.description for r in records],
+            [r.date_time for r in records],
+            [r.category for r in records],
+            [r.category_reason for r in records],
         ]
         params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
         params = params.replace("unnest($13)", "unnest($13)::DATE")
-        self.con.execute(f"INSERT INTO records SELECT {params}", columns)
+        self._insert("records", RECORD_COLUMNS, params, columns)
         links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
         if links:
-            supplier_columns: list[list[Any]] = [
-                [sha] * len(links),
-                [r.source_file for r, _, _ in links],
-                [r.position for r, _, _ in links],
-                [i for _, i, _ in links],
-                [s.id for _, _, s in links],
-                [s.scheme for _, _, s in links],
-                [s.name for _, _, s in links],
-            ]
-            params = ", ".join(f"unnest(${i + 1})" for i in range(len(supplier_columns)))
-            self.con.execute(f"INSERT INTO record_suppliers SELECT {params}", supplier_columns)
+            self._insert_rows(
+                "record_suppliers",
+                "file_sha256, source_file, position, idx, supplier_id, supplier_scheme, "
+                "supplier_name, supplier_country",
+                [(sha, r.source_file, r.position, i, s.id, s.scheme, s.name, s.country)
+                 for r, i, s in links],
+            )  # fmt: skip
+        codes = [(r, i, c) for r in records for i, c in enumerate(r.classifications)]
+        if codes:
+            self._insert_rows(
+                "record_classifications",
+                "file_sha256, source_file, position, idx, scheme, code, description",
+                [(sha, r.source_file, r.position, i, c.scheme, c.code, c.description)
+                 for r, i, c in codes],
+            )  # fmt: skip
+
+    def _insert(self, table: str, names: str, params: str, columns: list[list[Any]]) -> None:
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {params}", columns)
+
+    def _insert_rows(self, table: str, names: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        columns: list[list[Any]] = [list(col) for col in zip(*rows, strict=True)]
+        params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+        self._insert(table, names, params, columns)
 
     def _insert_notes(self, sha: str, result: ReadResult) -> None:
         for table, rows in (
@@ -200,22 +226,29 @@ class Workspace:
 
     def _load_records(self, sha256: str, relabel: Any) -> list[ProcurementRecord]:
         suppliers: dict[tuple[str, str], list[Party]] = defaultdict(list)
-        for source, position, _, sid, scheme, name in self.con.execute(
-            "SELECT source_file, position, idx, supplier_id, supplier_scheme, supplier_name "
-            "FROM record_suppliers WHERE file_sha256 = ? ORDER BY source_file, position, idx",
+        for source, position, sid, scheme, name, country in self.con.execute(
+            "SELECT source_file, position, supplier_id, supplier_scheme, supplier_name, "
+            "supplier_country FROM record_suppliers WHERE file_sha256 = ? "
+            "ORDER BY source_file, position, idx",
             [sha256],
         ).fetchall():
-            suppliers[(source, position)].append(Party(sid, scheme, name))
+            suppliers[(source, position)].append(Party(sid, scheme, name, country))
+        codes: dict[tuple[str, str], list[Classification]] = defaultdict(list)
+        for source, position, scheme, code, label in self.con.execute(
+            "SELECT source_file, position, scheme, code, description FROM record_classifications "
+            "WHERE file_sha256 = ? ORDER BY source_file, position, idx",
+            [sha256],
+        ).fetchall():
+            codes[(source, position)].append(Classification(scheme, code, label))
         rows = self.con.execute(
-            "SELECT source_file, position, line, record_id, kind, buyer_id, buyer_scheme, "
-            "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash "
+            f"SELECT {RECORD_COLUMNS[len('file_sha256, ') :]} "
             "FROM records WHERE file_sha256 = ? "
             # Positions share their member's prefix (/marches/N): shorter first is numeric
             # order, so that the records of a one-line (minified) file keep the file's order.
             "ORDER BY source_file, line, length(position), position",
             [sha256],
         ).fetchall()
-        return [_record_from_row(row, suppliers, relabel) for row in rows]
+        return [_record_from_row(row, suppliers, codes, relabel) for row in rows]
 
     def record_run(self, run: RunRecord) -> None:
         """Append a screening run to the audit trail."""
@@ -235,24 +268,28 @@ class Workspace:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (for tests and ``vigie`` status output)."""
         out = {}
-        for table in ("imports", "records", "record_suppliers", "rejections", "warnings", "runs"):
+        for table in (*_RECORD_TABLES, "rejections", "warnings", "runs"):
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
 
 
 def _record_from_row(
-    row: tuple[Any, ...], suppliers: dict[tuple[str, str], list[Party]], relabel: Any
+    row: tuple[Any, ...],
+    suppliers: dict[tuple[str, str], list[Party]],
+    codes: dict[tuple[str, str], list[Classification]],
+    relabel: Any,
 ) -> ProcurementRecord:
     (source, position, line, record_id, kind, buyer_id, buyer_scheme, buyer_name, title,
-     amount, currency, day, cpv, cpv_raw, procedure, content_hash) = row  # fmt: skip
+     amount, currency, day, cpv, cpv_raw, procedure, content_hash, buyer_country, description,
+     date_time, category, category_reason) = row  # fmt: skip
     return ProcurementRecord(
         source_file=relabel(source),
         position=position,
         line=line,
         record_id=record_id,
         kind=kind,
-        buyer=Party(buyer_id, buyer_scheme, buyer_name),
+        buyer=Party(buyer_id, buyer_scheme, buyer_name, buyer_country),
         suppliers=tuple(suppliers.get((source, position), [])),
         title=title,
         amount=amount,
@@ -262,6 +299,11 @@ def _record_from_row(
         cpv_raw=cpv_raw,
         procedure=procedure,
         content_hash=content_hash,
+        description=description,
+        classifications=tuple(codes.get((source, position), [])),
+        date_time=date_time,
+        category=category,
+        category_reason=category_reason,
     )
 
 
