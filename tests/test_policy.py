@@ -21,6 +21,7 @@ SEVERE_CONFLICT = {
     "assessment.evidence_count": 3,
     "assessment.severity": 0.89,
     "assessment.confidence": 0.8,
+    "assessment.severe_confidence": 0.8,
     "assessment.strongest_source": "un_body",
     "assessment.heightened": True,
     "record.dual_use": True,
@@ -93,7 +94,7 @@ def _seed_data() -> dict[str, object]:
 def test_changing_one_threshold_changes_the_decision(tmp_path: Path) -> None:
     data = _seed_data()
     rule = next(r for r in data["rules"] if r["id"] == "exclude-dual-use-with-alternative")  # type: ignore[attr-defined]
-    rule["when"]["all"][2]["value"] = 0.9  # confidence now required: 0.9 > 0.8
+    rule["when"]["all"][1]["value"] = 0.9  # confidence now required: 0.9 > 0.8
     policy = load_policy(_write(tmp_path, data))
     assert evaluate(policy, SEVERE_CONFLICT).kind is DecisionKind.ENHANCED_DUE_DILIGENCE
     assert policy.version != load_policy("seed-ethical-procurement").version
