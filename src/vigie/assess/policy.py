@@ -97,6 +97,15 @@ class Rule(_Strict):
     cites: tuple[str, ...] = ()
 
 
+class AlternativeCriteria(_Strict):
+    """What makes an alternative provider viable under this policy (docs/alternatives.md)."""
+
+    exclude_documented: bool = True
+    exclude_exposure: tuple[str, ...] = ()
+    require_certifications: tuple[str, ...] = ()
+    require_open_source: bool = False
+
+
 class Policy(_Strict):
     """A validated procurement policy."""
 
@@ -105,6 +114,7 @@ class Policy(_Strict):
     description: Text
     dual_use_categories: tuple[str, ...] = ()
     default: DecisionKind = DecisionKind.NO_FINDING
+    alternatives: AlternativeCriteria = AlternativeCriteria()
     rules: tuple[Rule, ...] = Field(min_length=1)
     version: str = ""
 
