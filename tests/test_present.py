@@ -29,6 +29,7 @@ from vigie.present import (
     LANGUAGES,
     REJECTED_COLUMNS,
     Messages,
+    ReportContent,
     render_report,
     write_findings,
     write_json,
@@ -115,8 +116,7 @@ def _render(
     rejections: list[Rejection] | None = None,
     summary: dict[str, Any] | None = None,
 ) -> str:
-    return render_report(
-        lang=lang,
+    content = ReportContent(
         summary=summary or _summary(),
         exposures=screen.exposures,
         findings=screen.findings,
@@ -124,6 +124,7 @@ def _render(
         rejections=rejections or [],
         kb=kb,
     )
+    return render_report(lang, content)
 
 
 def _read_csv(path: Path) -> list[list[str]]:

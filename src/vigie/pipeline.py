@@ -14,15 +14,11 @@ from typing import Any
 
 from vigie import __version__
 from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, find_supplier_matches
+from vigie.assess.decisions import CaseDecision, decide, decision_counts
+from vigie.assess.policy import Policy, load_policy
 from vigie.kb import KnowledgeBase, load_knowledge_base
-from vigie.present import (
-    Messages,
-    render_report,
-    write_findings,
-    write_json,
-    write_rejected,
-    write_warnings,
-)
+from vigie.present import DecisionsView, ReportContent
+from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
 from vigie.sources import Limits, ReadResult, read_decp
 from vigie.sources.decp import FORMAT as DECP_FORMAT
@@ -32,6 +28,7 @@ from vigie.store import RunRecord, Workspace
 INPUT_SUFFIXES = (".json", ".zip")
 READER_VERSION = f"{DECP_FORMAT}@{__version__}"
 ProgressHook = Callable[[int, int, str], None]
+DEFAULT_POLICY = "ungp-baseline"
 
 
 class InputPathError(ValueError):
@@ -53,6 +50,7 @@ class ScreenOptions:
     lang: str = "en"
     limits: Limits = field(default_factory=Limits)
     kb: KnowledgeBase | None = None
+    policy: str | Path | Policy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +61,7 @@ class ScreenResult:
     findings: list[Finding]
     exposures: list[GroupExposure]
     outdir: Path
+    decisions: list[CaseDecision] = field(default_factory=list)
 
     @property
     def report_path(self) -> Path:
@@ -117,38 +116,38 @@ def screen(
     options: ScreenOptions | None = None,
     progress: ProgressHook | None = None,
 ) -> ScreenResult:
-    """Screen procurement files and write findings.csv, rejected.csv, warnings.csv,
-    summary.json and report.html into ``outdir``."""
+    """Screen procurement files, decide every case under the policy, and write the outputs
+    (findings, rejections, warnings, summary, decisions, report) into ``outdir``."""
     options = options or ScreenOptions()
     kb = options.kb or load_knowledge_base()
+    policy = options.policy
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
     paths = expand_inputs(inputs)
     results = ingest(paths, workspace, options.limits, progress)
     records = [record for result in results for record in result.records]
     findings = find_supplier_matches(records, Matcher(kb))
     exposures = exposure_by_group(findings)
+    cases = decide(findings, kb, policy)
     run_id = uuid.uuid4().hex
     summary = build_summary(results, findings, exposures, kb, run_id)
-    outdir.mkdir(parents=True, exist_ok=True)
-    rejections = [r for result in results for r in result.rejections]
-    write_findings(outdir / "findings.csv", findings)
-    t = Messages(options.lang)
-    write_rejected(outdir / "rejected.csv", rejections, t)
-    write_warnings(outdir / "warnings.csv", [w for result in results for w in result.warnings], t)
-    write_json(outdir / "summary.json", summary)
-    html = render_report(
-        lang=options.lang,
+    summary["policy"] = {"id": policy.id, "version": policy.version}
+    summary["decisions"] = decision_counts(cases)
+    content = ReportContent(
         summary=summary,
         exposures=exposures,
         findings=findings,
         dossiers=dossiers((e.group_id for e in exposures), kb),
-        rejections=rejections,
+        rejections=[r for result in results for r in result.rejections],
         kb=kb,
+        decisions=DecisionsView(policy, cases),
     )
-    (outdir / "report.html").write_text(html, encoding="utf-8")
+    warnings = [w for result in results for w in result.warnings]
+    write_run_outputs(outdir, content, warnings, options.lang)
     workspace.record_run(
         RunRecord(run_id, __version__, kb.version, summary["inputs"], str(outdir), len(findings))
     )
-    return ScreenResult(summary, findings, exposures, outdir)
+    return ScreenResult(summary, findings, exposures, outdir, cases)
 
 
 def build_summary(

@@ -7,17 +7,39 @@ from typing import Annotated
 
 import duckdb
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from vigie.assess.policy import PolicyError, load_policy
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, resolve_lang
 from vigie.demo import demo_files
-from vigie.pipeline import InputPathError, ScreenOptions, ScreenResult, screen
+from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
+PolicyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--policy",
+        "-p",
+        help="Procurement policy: a YAML file or a shipped policy (ungp-baseline, "
+        "seed-ethical-procurement); default ungp-baseline. / Politique d'achat : fichier YAML "
+        "ou politique fournie.",
+    ),
+]
 
-def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) -> ScreenResult:
+
+def _run_screen(
+    inputs: list[Path], outdir: Path, workspace: Path, lang: str, policy_name: str | None
+) -> ScreenResult:
     t = Messages(lang)
+    try:
+        policy = load_policy(policy_name or DEFAULT_POLICY)
+    except PolicyError as exc:
+        err.print(f"[red]{escape(t('cli_policy_invalid', path=exc.path))}[/]")
+        for problem in exc.problems:
+            err.print(f"  - {problem}", markup=False)
+        raise typer.Exit(2) from None
     try:
         ws = Workspace.open(workspace)
     except (duckdb.Error, WorkspaceVersionError) as exc:
@@ -44,7 +66,9 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
             )
 
         try:
-            result = screen(inputs, outdir, ws, ScreenOptions(lang=lang), progress=hook)
+            result = screen(
+                inputs, outdir, ws, ScreenOptions(lang=lang, policy=policy), progress=hook
+            )
         except InputPathError as exc:
             fail(t, t("cli_" + exc.code, path=exc.path))
         except OSError as exc:
@@ -61,6 +85,8 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
             groups=len(s["by_group"]),
         )
     )
+    decided = ", ".join(f"{t('decision_' + k)} {n}" for k, n in s["decisions"].items())
+    console.print(t("cli_decisions", policy=s["policy"]["id"], counts=decided))
     console.print(t("cli_outputs", outdir=outdir))
     console.print(t("cli_report", path=result.report_path.resolve().as_uri()))
     return result
@@ -80,9 +106,10 @@ def screen_command(
     ],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
+    policy: PolicyOption = None,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
-    _run_screen(files, outdir, workspace, resolve_lang(lang))
+    _run_screen(files, outdir, workspace, resolve_lang(lang), policy)
 
 
 @app.command("demo")
@@ -92,6 +119,7 @@ def demo_command(
     ] = Path("vigie-demo"),
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
+    policy: PolicyOption = None,
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
-    _run_screen(demo_files(), outdir, workspace, resolve_lang(lang))
+    _run_screen(demo_files(), outdir, workspace, resolve_lang(lang), policy)

@@ -9,13 +9,15 @@ from vigie.present.outputs import (
     write_rejected,
     write_warnings,
 )
-from vigie.present.report import render_report
+from vigie.present.report import DecisionsView, ReportContent, render_report
 
 __all__ = [
     "FINDINGS_COLUMNS",
     "LANGUAGES",
     "REJECTED_COLUMNS",
+    "DecisionsView",
     "Messages",
+    "ReportContent",
     "render_report",
     "write_findings",
     "write_json",

@@ -34,6 +34,9 @@ class Messages:
         """The text of a rejection reason or warning, from its code and parameters."""
         return self(f"note_{note.code}", **note.as_dict())
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._messages
+
     def keys(self) -> set[str]:
         """Every key of the catalogue."""
         return set(self._messages)

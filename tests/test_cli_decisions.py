@@ -1,0 +1,78 @@
+"""End to end: `vigie screen --policy` writes decisions with reasons, in CSV, JSON and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import yaml
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from vigie.assess.policy import shipped_policies
+from vigie.cli import app
+from vigie.present.decision_outputs import DECISIONS_COLUMNS
+
+runner = CliRunner()
+
+
+def _screen(tmp_path: Path, source: Path, *extra: str) -> Path:
+    out = tmp_path / "out"
+    args = ["screen", str(source), "-o", str(out), "-w", str(tmp_path / "w.duckdb"), *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_default_policy_decisions(tmp_path: Path, decp_excerpt: Path) -> None:
+    out = _screen(tmp_path, decp_excerpt)
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["policy"]["id"] == "ungp-baseline"
+    rows = _rows(out / "decisions.csv")
+    assert list(rows[0]) == list(DECISIONS_COLUMNS)
+    oracle = [r for r in rows if r["group_id"] == "oracle"]
+    assert oracle and all(r["decision"] == "enhanced_due_diligence" for r in oracle)
+    assert "conflict-affected" in oracle[0]["rules_fired"].split(";")
+    assert sum(summary["decisions"].values()) == len(rows)
+    document = json.loads((out / "decisions.json").read_text("utf-8"))
+    assert document["policy"] == summary["policy"]
+    fired = document["cases"][0]["fired"]
+    assert {"fact": "assessment.heightened", "value": True, "op": "eq", "expected": True} in [
+        b for f in fired for b in f["because"]
+    ]
+    sheet = load_workbook(out / "decisions.xlsx", read_only=True).active
+    assert sheet is not None
+    values = list(sheet.values)
+    assert list(values[0]) == list(DECISIONS_COLUMNS)
+    assert len(values) == len(rows) + 1
+    report = (out / "report.html").read_text("utf-8")
+    assert "conflict-affected" in report and summary["policy"]["version"] in report
+
+
+def test_changing_one_rule_changes_the_decisions(tmp_path: Path, decp_excerpt: Path) -> None:
+    data = yaml.safe_load(shipped_policies()["ungp-baseline"].read_text("utf-8"))
+    for rule in data["rules"]:
+        if rule["id"] == "conflict-affected":
+            rule["decision"] = "exclude"
+    policy = tmp_path / "strict.yaml"
+    policy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = _screen(tmp_path, decp_excerpt, "--policy", str(policy), "--lang", "fr")
+    oracle = [r for r in _rows(out / "decisions.csv") if r["group_id"] == "oracle"]
+    assert oracle and all(r["decision"] == "exclude" for r in oracle)
+    assert oracle[0]["decision_label"] == "Exclure"
+
+
+def test_invalid_policy_exits_2_with_every_problem(tmp_path: Path, decp_excerpt: Path) -> None:
+    policy = tmp_path / "bad.yaml"
+    policy.write_text("id: x\nrules: []\n", encoding="utf-8")
+    args = ["screen", str(decp_excerpt), "-o", str(tmp_path / "o"), "--policy", str(policy)]
+    result = runner.invoke(app, [*args, "-w", str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert "name" in result.output and "rules" in result.output
+    assert not (tmp_path / "o").exists()
