@@ -15,6 +15,7 @@ from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, 
 from vigie.demo import demo_files
 from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
+from vigie.present.pdf import PdfUnavailable, html_to_pdf
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
 PolicyOption = Annotated[
@@ -27,6 +28,26 @@ PolicyOption = Annotated[
         "ou politique fournie.",
     ),
 ]
+
+
+PdfOption = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help="Also print report.pdf with headless Chromium when it is installed. "
+        "/ Produire aussi report.pdf avec Chromium sans interface s'il est installé.",
+    ),
+]
+
+
+def _print_pdf(result: ScreenResult, t: Messages) -> None:
+    pdf = result.report_path.with_suffix(".pdf")
+    try:
+        html_to_pdf(result.report_path, pdf)
+    except PdfUnavailable as exc:
+        err.print(f"[yellow]{escape(t('cli_pdf_unavailable', error=exc))}[/]")
+        return
+    console.print(t("cli_pdf_written", path=pdf))
 
 
 def _run_screen(
@@ -107,9 +128,12 @@ def screen_command(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
     policy: PolicyOption = None,
+    pdf: PdfOption = False,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
-    _run_screen(files, outdir, workspace, resolve_lang(lang), policy)
+    result = _run_screen(files, outdir, workspace, resolve_lang(lang), policy)
+    if pdf:
+        _print_pdf(result, Messages(resolve_lang(lang)))
 
 
 @app.command("demo")
@@ -120,6 +144,9 @@ def demo_command(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
     policy: PolicyOption = None,
+    pdf: PdfOption = False,
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
-    _run_screen(demo_files(), outdir, workspace, resolve_lang(lang), policy)
+    result = _run_screen(demo_files(), outdir, workspace, resolve_lang(lang), policy)
+    if pdf:
+        _print_pdf(result, Messages(resolve_lang(lang)))
