@@ -61,8 +61,14 @@ def test_microsoft_items(kb: KnowledgeBase, weights: AssessmentWeights) -> None:
     microsoft = assess_group(kb, "microsoft", weights)
     by_id = {i.evidence.id: i for i in microsoft.items}
     guardian = by_id["guardian-2025-unit-8200-azure"]
-    # surveillance: (3 + 3 + 2) / 9 = 0.888... -> 0.89; one journalism source -> 0.6
-    assert (guardian.severity, guardian.confidence) == (0.89, 0.6)
+    # surveillance (3 + 3 + 2) / 9 = 0.89 and military-security-supply (3 + 3 + 3) / 9 = 1.0:
+    # the most severe category decides; one journalism source -> 0.6
+    assert set(guardian.evidence.categories) == {"surveillance", "military-security-supply"}
+    assert (guardian.category, guardian.severity, guardian.confidence) == (
+        "military-security-supply",
+        1.0,
+        0.6,
+    )
     assert guardian.responses >= 1  # Microsoft's statements answer it
     assert microsoft.confidence == max(i.confidence for i in microsoft.items)
     assert strongest_source(microsoft, weights) == "un_body"

@@ -67,7 +67,7 @@ def test_every_cited_source_exists(kb: KnowledgeBase) -> None:
 def test_every_reference_resolves(kb: KnowledgeBase) -> None:
     for item in kb.evidence.values():
         assert set(item.companies) <= set(kb.companies)
-        assert item.category in kb.categories
+        assert set(item.categories) <= set(kb.categories)
         assert item.context is None or item.context in kb.contexts
     for response in kb.responses.values():
         assert response.company in kb.companies
@@ -332,7 +332,7 @@ def test_evidence_about_unknown_company_and_category(tmp_path: Path) -> None:
     def edit(data: dict[str, list[dict[str, object]]]) -> None:
         item = _item(data, "evidence", "toi-2024-palantir-partnership")
         item["companies"] = ["palantir-gmbh"]
-        item["category"] = "gossip"
+        item["categories"] = ["gossip"]
 
     problems = _problems(tmp_path, _edit_yaml("evidence.yaml", edit))
     assert problems == [

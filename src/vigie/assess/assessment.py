@@ -66,6 +66,7 @@ class ItemAssessment:
     """One evidence item, weighed."""
 
     evidence: Evidence
+    category: str
     parts: SeverityParts
     severity: float
     source_types: tuple[SourceType, ...]
@@ -112,19 +113,25 @@ def assess_group(kb: KnowledgeBase, group_id: str, weights: AssessmentWeights) -
 def _assess_item(
     kb: KnowledgeBase, item: Evidence, group_id: str, weights: AssessmentWeights
 ) -> ItemAssessment:
-    parts = weights.severity[item.category]
-    severity = round((parts.scale + parts.scope + parts.irremediable) / 9, 2)
+    # The item's most severe category decides its severity (first listed on a tie).
+    category = max(item.categories, key=lambda c: _severity(weights.severity[c]))
+    parts = weights.severity[category]
     types = tuple(kb.sources[s].type for s in dict.fromkeys(item.sources))
     context = kb.contexts.get(item.context) if item.context else None
     return ItemAssessment(
         evidence=item,
+        category=category,
         parts=parts,
-        severity=severity,
+        severity=_severity(parts),
         source_types=types,
         confidence=corroborated_confidence(types, weights),
         heightened=bool(context and context.conflict_affected),
         responses=len(kb.responses_to(item.id, group_id)),
     )
+
+
+def _severity(parts: SeverityParts) -> float:
+    return round((parts.scale + parts.scope + parts.irremediable) / 9, 2)
 
 
 def corroborated_confidence(types: Sequence[SourceType], weights: AssessmentWeights) -> float:
@@ -146,18 +153,20 @@ def involvement(
 ) -> Involvement | None:
     """UNGP 13 involvement for a purchase of ``category`` from the group.
 
-    For each evidence item whose conduct concerns the procured technology category, the
-    category's involvement; otherwise ``directly_linked``. The closest involvement wins.
+    For each category of each evidence item: when the conduct concerns the procured technology
+    category, that category's involvement; otherwise ``directly_linked``. The closest
+    involvement wins.
     """
     if not assessment.items:
         return None
     found: list[Involvement] = []
     for item in assessment.items:
-        concerned = weights.technologies.get(item.evidence.category, ())
-        if category is not None and category in concerned:
-            found.append(weights.involvement[item.evidence.category])
-        else:
-            found.append("directly_linked")
+        for kind in item.evidence.categories:
+            concerned = weights.technologies.get(kind, ())
+            if category is not None and category in concerned:
+                found.append(weights.involvement[kind])
+            else:
+                found.append("directly_linked")
     return min(found, key=INVOLVEMENT_ORDER.index)
 
 
@@ -192,7 +201,7 @@ def case_facts(
         "assessment.severe_confidence": assessment.confidence_from(weights.severe_from),
         "assessment.heightened": assessment.heightened,
         "assessment.strongest_source": strongest_source(assessment, weights),
-        "assessment.categories": sorted({i.evidence.category for i in items}),
+        "assessment.categories": sorted({c for i in items for c in i.evidence.categories}),
         "assessment.involvement": involvement(assessment, case.category, weights),
         "assessment.responses": sum(i.responses for i in items),
         "record.category": case.category,
