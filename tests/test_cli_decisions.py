@@ -76,3 +76,21 @@ def test_invalid_policy_exits_2_with_every_problem(tmp_path: Path, decp_excerpt:
     assert result.exit_code == 2
     assert "name" in result.output and "rules" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_company_and_case_pages(tmp_path: Path, decp_excerpt: Path) -> None:
+    out = _screen(tmp_path, decp_excerpt, "--lang", "fr")
+    rows = _rows(out / "decisions.csv")
+    pages = sorted(p.name for p in (out / "decisions").iterdir())
+    assert pages == sorted(f"case-{n}.html" for n in range(1, len(rows) + 1))
+    groups = {r["group_id"] for r in rows}
+    assert {p.stem for p in (out / "companies").iterdir()} == groups
+    case = (out / "decisions" / "case-1.html").read_text("utf-8")
+    assert rows[0]["rules_fired"].split(";")[0] in case
+    assert "(3 + 3 + 3) / 9" in case  # the severity of a military-security-supply item
+    assert "Nom et fonction" in case  # the signature block
+    company = (out / "companies" / "oracle.html").read_text("utf-8")
+    assert "Oracle France" in company and "case-" in company
+    report = (out / "report.html").read_text("utf-8")
+    assert 'href="decisions/case-1.html"' in report
+    assert 'href="companies/oracle.html"' in report

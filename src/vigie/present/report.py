@@ -47,7 +47,8 @@ def shortpath(label: str) -> str:
     return PurePath(outer).name + sep + member
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja2 environment of every vigie page (autoescaped, strict)."""
     env = Environment(
         loader=PackageLoader("vigie.present", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -82,13 +83,13 @@ def render_report(lang: str, content: ReportContent) -> str:
     charts = {
         key: _chart(t, title, slices[:MAX_BARS], labels[key]) for key, title, slices in sections
     }
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     return template.render(
         t=t,
         breakdowns=sections,
         charts=charts,
         labels=labels,
-        fact=_fact_formatter(t),
+        fact=fact_formatter(t),
         decisions=c.decisions,
         summary=c.summary,
         exposures=c.exposures,
@@ -101,14 +102,19 @@ def render_report(lang: str, content: ReportContent) -> str:
     )
 
 
-def _labels(t: Messages) -> dict[str, Callable[[str], str]]:
-    """How the key of each breakdown is shown (category ids through the catalogue)."""
+def category_labeller(t: Messages) -> Callable[[str], str]:
+    """The label of a technology category id (the id itself when it has no label)."""
 
     def category(key: str) -> str:
         label = f"category_{key.replace('-', '_')}"
         return t(label) if label in t else key
 
-    return {"category": category, "buyer": str, "year": str}
+    return category
+
+
+def _labels(t: Messages) -> dict[str, Callable[[str], str]]:
+    """How the key of each breakdown is shown (category ids through the catalogue)."""
+    return {"category": category_labeller(t), "buyer": str, "year": str}
 
 
 def _chart(t: Messages, title: str, slices: Sequence[Slice], label: Callable[[str], str]) -> Markup:
@@ -116,7 +122,7 @@ def _chart(t: Messages, title: str, slices: Sequence[Slice], label: Callable[[st
     return bar_chart(t(title), bars, lambda b: t("chart_records_alt", label=b.label, n=b.shown))
 
 
-def _fact_formatter(t: Messages) -> Callable[[object], str]:
+def fact_formatter(t: Messages) -> Callable[[object], str]:
     """How a fact's value is shown: yes/no, numbers with the language's separators, lists."""
 
     def show(value: object) -> str:

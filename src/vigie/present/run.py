@@ -10,6 +10,7 @@ from vigie.present.decision_outputs import (
     write_decisions_csv,
     write_decisions_xlsx,
 )
+from vigie.present.dossier import write_dossiers
 from vigie.present.i18n import Messages
 from vigie.present.outputs import write_findings, write_json, write_rejected, write_warnings
 from vigie.present.report import ReportContent, render_report
@@ -49,6 +50,9 @@ def write_run_outputs(
         },
     )
     write_decisions_xlsx(outdir / "decisions.xlsx", cases, t)
+    if content.decisions:
+        decided = (content.decisions.policy, content.decisions.cases)
+        write_dossiers(outdir, lang, content.kb, decided, content.summary)
     report = outdir / "report.html"
     report.write_text(render_report(lang, content), encoding="utf-8")
     return report
