@@ -94,3 +94,19 @@ def test_company_and_case_pages(tmp_path: Path, decp_excerpt: Path) -> None:
     report = (out / "report.html").read_text("utf-8")
     assert 'href="decisions/case-1.html"' in report
     assert 'href="companies/oracle.html"' in report
+
+
+def test_report_company(tmp_path: Path) -> None:
+    out = tmp_path / "ibm.html"
+    result = runner.invoke(app, ["report", "company", "red-hat", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert "<h1>International Business Machines Corporation</h1>" in page
+    assert "Red Hat" in page
+    assert "No contract of this screening" in page
+
+
+def test_report_unknown_company_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "company", "nope", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert "nope" in result.output
