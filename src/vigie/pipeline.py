@@ -27,6 +27,8 @@ from vigie.resolve import Matcher
 from vigie.sources import Limits, ReadResult, read_decp
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.files import sha256_file
+from vigie.sources.records import ProcurementRecord
+from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import RunRecord, Workspace
 
 INPUT_SUFFIXES = (".json", ".zip")
@@ -123,15 +125,15 @@ def screen(
     kb = options.kb or load_knowledge_base()
     paths = expand_inputs(inputs)
     results = ingest(paths, workspace, options.limits, progress)
-    records = [record for result in results for record in result.records]
+    t = Messages(options.lang)
+    records = categorize_records((record for result in results for record in result.records), t)
     findings = find_supplier_matches(records, Matcher(kb))
     exposures = exposure_by_group(findings)
     run_id = uuid.uuid4().hex
-    summary = build_summary(results, findings, exposures, kb, run_id)
+    summary = build_summary(results, findings, exposures, kb, run_id, records)
     outdir.mkdir(parents=True, exist_ok=True)
     rejections = [r for result in results for r in result.rejections]
     write_findings(outdir / "findings.csv", findings)
-    t = Messages(options.lang)
     write_rejected(outdir / "rejected.csv", rejections, t)
     write_warnings(outdir / "warnings.csv", [w for result in results for w in result.warnings], t)
     write_json(outdir / "summary.json", summary)
@@ -157,8 +159,15 @@ def build_summary(
     exposures: Sequence[GroupExposure],
     kb: KnowledgeBase,
     run_id: str,
+    records: Sequence[ProcurementRecord] | None = None,
 ) -> dict[str, Any]:
-    """The summary.json document; the first eight keys are the documented contract."""
+    """The summary.json document; the first eight keys are the documented contract.
+
+    ``by_category`` (last) counts ``records`` (the categorised records; by default those of
+    ``results``) per technology category (docs/taxonomy.md).
+    """
+    if records is None:
+        records = [record for result in results for record in result.records]
     by_group = {
         e.group_name: {
             "group_id": e.group_id,
@@ -191,4 +200,5 @@ def build_summary(
         ],
         "run_id": run_id,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "by_category": category_totals(records, [f.record for f in findings]),
     }
