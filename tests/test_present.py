@@ -155,6 +155,8 @@ def test_findings_columns() -> None:
         "group_id",
         "group_name",
         "score",
+        "category",
+        "category_reason",
     )
 
 
@@ -195,6 +197,8 @@ def test_write_findings(tmp_path: Path, matcher: Matcher) -> None:
         "oracle",
         "Oracle Corporation",
         "1.0000",
+        "",
+        "",
     ]
     row = dict(zip(FINDINGS_COLUMNS, rows[2], strict=True))
     assert (row["amount"], row["currency"]) == ("", "")

@@ -17,12 +17,14 @@ from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, fi
 from vigie.assess.decisions import CaseDecision, decide, decision_counts
 from vigie.assess.policy import Policy, load_policy
 from vigie.kb import KnowledgeBase, load_knowledge_base
-from vigie.present import DecisionsView, ReportContent
+from vigie.present import DecisionsView, Messages, ReportContent
 from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
 from vigie.sources import Limits, ReadResult, read_decp
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.files import sha256_file
+from vigie.sources.records import ProcurementRecord
+from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import RunRecord, Workspace
 
 INPUT_SUFFIXES = (".json", ".zip")
@@ -125,12 +127,13 @@ def screen(
         policy = load_policy(policy)
     paths = expand_inputs(inputs)
     results = ingest(paths, workspace, options.limits, progress)
-    records = [record for result in results for record in result.records]
+    t = Messages(options.lang)
+    records = categorize_records((record for result in results for record in result.records), t)
     findings = find_supplier_matches(records, Matcher(kb))
     exposures = exposure_by_group(findings)
     cases = decide(findings, kb, policy)
     run_id = uuid.uuid4().hex
-    summary = build_summary(results, findings, exposures, kb, run_id)
+    summary = build_summary(results, findings, exposures, kb, run_id, records)
     summary["policy"] = {"id": policy.id, "version": policy.version}
     summary["decisions"] = decision_counts(cases)
     content = ReportContent(
@@ -156,8 +159,15 @@ def build_summary(
     exposures: Sequence[GroupExposure],
     kb: KnowledgeBase,
     run_id: str,
+    records: Sequence[ProcurementRecord] | None = None,
 ) -> dict[str, Any]:
-    """The summary.json document; the first eight keys are the documented contract."""
+    """The summary.json document; the first eight keys are the documented contract.
+
+    ``by_category`` (last) counts ``records`` (the categorised records; by default those of
+    ``results``) per technology category (docs/taxonomy.md).
+    """
+    if records is None:
+        records = [record for result in results for record in result.records]
     by_group = {
         e.group_name: {
             "group_id": e.group_id,
@@ -190,4 +200,5 @@ def build_summary(
         ],
         "run_id": run_id,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "by_category": category_totals(records, [f.record for f in findings]),
     }

@@ -31,6 +31,8 @@ FINDINGS_COLUMNS = (
     "group_id",
     "group_name",
     "score",
+    "category",
+    "category_reason",
 )
 REJECTED_COLUMNS = ("source_file", "position", "reason", "excerpt")
 WARNINGS_COLUMNS = ("source_file", "position", "code", "message")
@@ -69,6 +71,8 @@ def finding_row(finding: Finding) -> dict[str, object]:
         "group_id": match.group_id,
         "group_name": match.group_name,
         "score": f"{match.score:.4f}",
+        "category": record.category,
+        "category_reason": record.category_reason,
     }
 
 

@@ -18,6 +18,7 @@ from vigie.kb import KnowledgeBase
 from vigie.present.charts import Bar, bar_chart
 from vigie.present.i18n import Messages
 from vigie.sources import Rejection
+from vigie.sources.taxonomy import default_taxonomy
 
 MAX_REJECTIONS_SHOWN = 200
 MAX_BARS = 15
@@ -105,7 +106,11 @@ def render_report(lang: str, content: ReportContent) -> str:
 def category_labeller(t: Messages) -> Callable[[str], str]:
     """The label of a technology category id (the id itself when it has no label)."""
 
+    categories = default_taxonomy().categories
+
     def category(key: str) -> str:
+        if key in categories:
+            return categories[key].label.fr if t.lang == "fr" else categories[key].label.en
         label = f"category_{key.replace('-', '_')}"
         return t(label) if label in t else key
 
