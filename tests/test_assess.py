@@ -13,7 +13,7 @@ from vigie.assess import (
     find_supplier_matches,
 )
 from vigie.kb import KnowledgeBase
-from vigie.resolve import Match, Matcher
+from vigie.resolve import Match, Matcher, Query
 from vigie.sources.records import Party, ProcurementRecord
 
 
