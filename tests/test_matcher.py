@@ -219,8 +219,8 @@ def test_qualified_rule(matcher: Matcher) -> None:
 @pytest.mark.parametrize(
     ("name", "company_id", "qualifiers"),
     [
-        ("Google Cloud France", "google", "france"),
-        ("Google Cloud France SARL", "google", "france"),
+        ("Google Cloud Ireland", "google", "ireland"),  # Google Cloud France SARL is in the KB
+        ("Google Cloud Ireland Limited", "google", "ireland"),
         ("Microsoft UK Ltd", "microsoft", "uk"),
         ("Oracle EMEA Ltd", "oracle", "emea"),
         ("IBM Ireland Ltd", "ibm", "ireland"),

@@ -1,14 +1,33 @@
-"""Knowledge base: companies, groups, sources, evidence, responses and contexts as data."""
+"""Knowledge base: companies, groups, products, sources, evidence, responses and contexts."""
 
 from vigie.kb.base import KnowledgeBase
 from vigie.kb.loader import KnowledgeBaseError, load_knowledge_base, starter_dir
-from vigie.kb.model import Company, Evidence, Response, Source, SourceType, Text
+from vigie.kb.model import (
+    Company,
+    Confidence,
+    Evidence,
+    Identifier,
+    Ownership,
+    Product,
+    ProductKind,
+    Relationship,
+    Response,
+    Source,
+    SourceType,
+    Text,
+)
 
 __all__ = [
     "Company",
+    "Confidence",
     "Evidence",
+    "Identifier",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "Ownership",
+    "Product",
+    "ProductKind",
+    "Relationship",
     "Response",
     "Source",
     "SourceType",

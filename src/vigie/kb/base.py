@@ -1,25 +1,44 @@
-"""The in-memory knowledge base: lookups, reference checks and group resolution."""
+"""The in-memory knowledge base: lookups, merged files and group resolution by date."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from vigie.kb.checks import check_knowledge_base
+from vigie.kb.groups import GroupIndex, links_from
 from vigie.kb.model import (
     Category,
     Company,
     Context,
     Evidence,
     KnowledgeBaseFile,
+    Ownership,
+    Product,
+    Relationship,
     Response,
     Source,
+    TechnologyCategory,
 )
+
+ID_SECTIONS = (
+    "categories",
+    "technology_categories",
+    "companies",
+    "products",
+    "sources",
+    "contexts",
+    "evidence",
+    "responses",
+    "relationships",
+)
+"""Sections whose items have an ``id``, unique across every loaded file."""
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Companies, sources, evidence, responses, contexts and categories, indexed by id."""
+    """Companies, ownership, products, sources, evidence, responses, contexts, relationships."""
 
     version: str
     companies: dict[str, Company]
@@ -28,9 +47,14 @@ class KnowledgeBase:
     responses: dict[str, Response]
     contexts: dict[str, Context]
     categories: dict[str, Category]
+    products: dict[str, Product] = field(default_factory=dict)
+    ownership: tuple[Ownership, ...] = ()
+    relationships: dict[str, Relationship] = field(default_factory=dict)
+    technology_categories: dict[str, TechnologyCategory] = field(default_factory=dict)
     duplicates: tuple[str, ...] = ()
-    _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _groups: GroupIndex = field(default_factory=lambda: GroupIndex(()), repr=False)
     _origins: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _ownership_origins: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_parts(
@@ -40,130 +64,91 @@ class KnowledgeBase:
         tables: dict[str, dict[str, object]] = defaultdict(dict)
         duplicates: list[str] = []
         origins: dict[tuple[str, str], str] = {}
+        ownership: list[Ownership] = []
+        ownership_origins: list[str] = []
         for name, part in parts:
-            for section in (
-                "categories",
-                "companies",
-                "sources",
-                "contexts",
-                "evidence",
-                "responses",
-            ):
+            for section in ID_SECTIONS:
                 for item in getattr(part, section):
                     if item.id in tables[section]:
                         duplicates.append(f"{name}: {section} id {item.id!r} is defined twice")
                     tables[section][item.id] = item
                     origins[(section, item.id)] = name
-        children: dict[str, list[str]] = defaultdict(list)
-        for company in tables["companies"].values():
-            assert isinstance(company, Company)
-            if company.parent:
-                children[company.parent].append(company.id)
+            for index, link in enumerate(part.ownership):
+                ownership.append(link)
+                ownership_origins.append(f"{name}: ownership[{index}]")
+        companies: dict[str, Company] = tables["companies"]  # type: ignore[assignment]
         return cls(
             version=version,
-            companies=tables["companies"],  # type: ignore[arg-type]
+            companies=companies,
             sources=tables["sources"],  # type: ignore[arg-type]
             evidence=tables["evidence"],  # type: ignore[arg-type]
             responses=tables["responses"],  # type: ignore[arg-type]
             contexts=tables["contexts"],  # type: ignore[arg-type]
             categories=tables["categories"],  # type: ignore[arg-type]
+            products=tables["products"],  # type: ignore[arg-type]
+            ownership=tuple(ownership),
+            relationships=tables["relationships"],  # type: ignore[arg-type]
+            technology_categories=tables["technology_categories"],  # type: ignore[arg-type]
             duplicates=tuple(duplicates),
-            _children=dict(children),
+            _groups=GroupIndex(links_from(companies.values(), ownership)),
             _origins=origins,
+            _ownership_origins=tuple(ownership_origins),
         )
 
+    @property
+    def groups(self) -> GroupIndex:
+        """The ownership links indexed for resolution by date."""
+        return self._groups
+
+    def origin(self, section: str, item_id: str) -> str | None:
+        """The file that defines an item, or None."""
+        return self._origins.get((section, item_id))
+
+    def ownership_origin(self, index: int) -> str | None:
+        """``"file.yaml: ownership[i]"`` for the ``index``-th merged ownership link."""
+        return self._ownership_origins[index] if index < len(self._ownership_origins) else None
+
     def check(self) -> list[str]:
-        """Every broken reference, cycle or unused source, as readable messages."""
-        problems = list(self.duplicates)
-        problems += self._check_companies()
-        problems += self._check_evidence()
-        used = {s for e in self.evidence.values() for s in e.sources}
-        used |= {s for r in self.responses.values() for s in r.sources}
-        used |= {s for c in self.contexts.values() for d in c.determinations for s in d.sources}
-        problems += [
-            f"{self._file('sources', s)}source {s!r} is cited by nothing"
-            for s in sorted(set(self.sources) - used)
-        ]
-        return problems
+        """Every broken reference, cycle, orphan or unused source, as readable messages."""
+        return [*self.duplicates, *check_knowledge_base(self)]
 
-    def _check_companies(self) -> list[str]:
-        problems = []
-        for company in self.companies.values():
-            where = f"{self._file('companies', company.id)}company {company.id!r}"
-            if company.parent and company.parent not in self.companies:
-                problems.append(f"{where}: unknown parent {company.parent!r}")
-            elif self._cycle_from(company.id):
-                problems.append(f"{where}: parent links form a cycle")
-        return problems
+    # --- groups -------------------------------------------------------------------------------
 
-    def _check_evidence(self) -> list[str]:
-        problems = []
-        for item in self.evidence.values():
-            where = f"{self._file('evidence', item.id)}evidence {item.id!r}"
-            problems += self._missing(where, "company", item.companies, self.companies)
-            problems += self._missing(where, "source", item.sources, self.sources)
-            problems += self._missing(where, "category", (item.category,), self.categories)
-            if item.context:
-                problems += self._missing(where, "context", (item.context,), self.contexts)
-        for response in self.responses.values():
-            where = f"{self._file('responses', response.id)}response {response.id!r}"
-            problems += self._missing(where, "company", (response.company,), self.companies)
-            problems += self._missing(where, "evidence", response.answers, self.evidence)
-            problems += self._missing(where, "source", response.sources, self.sources)
-        for context in self.contexts.values():
-            for det in context.determinations:
-                problems += self._missing(
-                    f"{self._file('contexts', context.id)}context {context.id!r}",
-                    "source",
-                    det.sources,
-                    self.sources,
-                )
-        return problems
+    def parent_of(self, company_id: str, at: str | None = None) -> Company | None:
+        """The controlling parent of a company on day ``at`` (default: today), or None."""
+        parent = self._groups.parent_of(company_id, at)
+        return self.companies.get(parent) if parent else None
 
-    def _file(self, section: str, item_id: str) -> str:
-        """``"name.yaml: "`` for the file that defines an item ("" when not loaded from one)."""
-        name = self._origins.get((section, item_id))
-        return f"{name}: " if name else ""
+    def group_of(self, company_id: str, at: str | None = None) -> Company:
+        """The ultimate parent of a company on day ``at`` (YYYY-MM-DD; default: today).
 
-    @staticmethod
-    def _missing(
-        where: str, kind: str, ids: Sequence[str], table: Mapping[str, object]
-    ) -> list[str]:
-        return [f"{where}: unknown {kind} {ref!r}" for ref in ids if ref not in table]
-
-    def _cycle_from(self, company_id: str) -> bool:
-        seen = {company_id}
-        current = self.companies[company_id].parent
-        while current is not None and current in self.companies:
-            if current in seen:
-                return True
-            seen.add(current)
-            current = self.companies[current].parent
-        return False
-
-    def group_of(self, company_id: str) -> Company:
-        """The ultimate parent of a company (itself when it has none); stops at a cycle."""
+        The company itself when it has no parent; stops before a cycle. ``KeyError`` for an
+        unknown company.
+        """
         company = self.companies[company_id]
-        seen = {company.id}
-        while company.parent and company.parent in self.companies and company.parent not in seen:
-            company = self.companies[company.parent]
-            seen.add(company.id)
-        return company
+        chain = [c for c in self._groups.chain(company.id, at) if c in self.companies]
+        return self.companies[chain[-1]]
 
-    def group_members(self, group_id: str) -> list[str]:
-        """The group's parent and every company below it."""
-        members, stack = [], [group_id]
-        while stack:
-            current = stack.pop()
-            if current in members:
-                continue
-            members.append(current)
-            stack.extend(self._children.get(current, []))
-        return members
+    def group_members(self, group_id: str, at: str | None = None) -> list[str]:
+        """The group's parent first, then every company below it on day ``at``."""
+        return [m for m in self._groups.members(group_id, at) if m in self.companies]
 
-    def evidence_for_group(self, group_id: str) -> list[Evidence]:
+    def subsidiaries(self, group_id: str, at: str | None = None) -> list[str]:
+        """Every company below ``group_id`` on day ``at`` (not the group itself)."""
+        return [m for m in self.group_members(group_id, at) if m != group_id]
+
+    # --- products, evidence and responses ------------------------------------------------------
+
+    def products_of(self, group_id: str, at: str | None = None) -> list[Product]:
+        """Products and brands of every company of the group on day ``at``."""
+        members = set(self.group_members(group_id, at))
+        return sorted(
+            (p for p in self.products.values() if p.company in members), key=lambda p: p.id
+        )
+
+    def evidence_for_group(self, group_id: str, at: str | None = None) -> list[Evidence]:
         """Evidence items about any company of the group, most recent first."""
-        members = set(self.group_members(group_id))
+        members = set(self.group_members(group_id, at))
         items = [e for e in self.evidence.values() if members.intersection(e.companies)]
         return sorted(items, key=lambda e: (e.date or "", e.id), reverse=True)
 
@@ -175,3 +160,12 @@ class KnowledgeBase:
             for r in self.responses.values()
             if evidence_id in r.answers and (members is None or r.company in members)
         ]
+
+    def relationships_of(self, group_id: str, at: str | None = None) -> list[Relationship]:
+        """Sponsorships and partnerships of any company of the group."""
+        members = set(self.group_members(group_id, at))
+        return sorted(
+            (r for r in self.relationships.values() if r.company in members),
+            key=lambda r: (r.start or "", r.id),
+            reverse=True,
+        )
