@@ -13,7 +13,7 @@ from vigie.assess import (
     find_supplier_matches,
 )
 from vigie.kb import KnowledgeBase
-from vigie.resolve import Match, Matcher
+from vigie.resolve import Match, Matcher, Query
 from vigie.sources.records import Party, ProcurementRecord
 
 
@@ -95,9 +95,9 @@ def test_each_distinct_name_is_scored_once(kb: KnowledgeBase) -> None:
     calls: list[str] = []
 
     class Counting(Matcher):
-        def match_one(self, name: str) -> Match | None:
-            calls.append(name)
-            return super().match_one(name)
+        def match_query(self, query: Query) -> Match | None:
+            calls.append(query.name)
+            return super().match_query(query)
 
     records = [_record(f"/marches/{i}", "ORACLE FRANCE", "UGAP") for i in range(50)]
     findings = find_supplier_matches(records, Counting(kb))

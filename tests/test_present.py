@@ -625,7 +625,7 @@ def test_report_findings_table(kb: KnowledgeBase, oracle_screen: _Screen) -> Non
     assert "in.zip!marches.json /marches/13" in html  # directories are not shown
     assert "/data/decp/in.zip!marches.json" not in html
     # The explanation is available on the score cell.
-    assert 'title="exact: normalised name &#39;oracle france&#39; equals alias' in html
+    assert 'title="alias &#39;Oracle France&#39; of oracle-france: name_similarity' in html
 
 
 def test_report_reconciliation(kb: KnowledgeBase, oracle_screen: _Screen) -> None:

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vigie.kb import Evidence, KnowledgeBase, Response
-from vigie.resolve import Match, Matcher, match_names
+from vigie.resolve import Match, Matcher, Query, match_queries
+from vigie.resolve.identifiers import identifier_keys
 from vigie.sources import Party, ProcurementRecord
 
 
@@ -64,7 +65,11 @@ def find_supplier_matches(records: Sequence[ProcurementRecord], matcher: Matcher
     scored once however many records carry it.
     """
     pairs = [(record, supplier) for record in records for supplier in record.suppliers]
-    matches = match_names((supplier.name for _, supplier in pairs), matcher)
+    queries = (
+        Query(s.name, s.country, identifier_keys(s.scheme, s.id)) if s.name else None
+        for _, s in pairs
+    )
+    matches = match_queries(queries, matcher)
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
     for (record, supplier), match in zip(pairs, matches, strict=True):

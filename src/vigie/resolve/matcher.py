@@ -1,25 +1,28 @@
-"""Matching supplier names to knowledge-base companies: a pure batch function.
+"""Matching supplier names to knowledge-base companies.
 
-Every alias of every company is normalised once into an index. A name is then scored by
-three rules, in order, and the first that reaches the threshold wins:
-
-1. ``exact``: the normalised name equals a normalised alias;
-2. ``qualified``: the name is an alias preceded or followed only by qualifier words;
-3. ``fuzzy``: rapidfuzz similarity with an alias of at least ``fuzzy.min_length`` characters.
+Every alias of every company is normalised once into an :class:`AliasIndex`. For a name, the
+index gives candidate aliases (rarest word first); each is aligned in the name, the words
+around it are classified (qualifiers or not), identifiers and country are compared, and the
+features of ``matching.yaml`` give the score. The best candidate at or above the threshold is
+the match; a tie between different groups is ambiguous and not reported.
 
 See docs/matching.md for the arithmetic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from vigie.kb import KnowledgeBase
 from vigie.resolve.config import MatchingConfig, load_matching_config
+from vigie.resolve.features import Extra, Observation
+from vigie.resolve.identifiers import compare_keys
+from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens
 from vigie.resolve.normalize import base_tokens, strip_endings
+from vigie.resolve.qualifiers import WordClassifier
+from vigie.resolve.scoring import Contribution, align, explain, rule_of, score, similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,121 +38,187 @@ class Match:
     rule: str
     matched_alias: str
     explanation: str
+    contributions: tuple[Contribution, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class _Alias:
-    text: str
-    company_id: str
+class Query:
+    """A name to match, with what was published beside it."""
+
+    name: str
+    country: str | None = None
+    identifiers: frozenset[Key] = frozenset()
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float
+    alias: AliasEntry
+    obs: Observation
+    parts: tuple[Contribution, ...]
 
 
 class Matcher:
-    """An index of every alias in a knowledge base, and the rules to score names against it."""
+    """An index of every alias in a knowledge base, and the features to score names with it."""
 
     def __init__(self, kb: KnowledgeBase, config: MatchingConfig | None = None) -> None:
         self.kb = kb
         self.config = config or load_matching_config()
-        self._index: dict[tuple[str, ...], list[_Alias]] = {}
-        for company in kb.companies.values():
-            for alias in (company.name, *company.aliases):
-                key = self.tokens(alias)
-                if key:
-                    entries = self._index.setdefault(key, [])
-                    if all(e.company_id != company.id for e in entries):
-                        entries.append(_Alias(alias, company.id))
-        self._fuzzy_keys = [
-            " ".join(key)
-            for key in self._index
-            if len(" ".join(key)) >= self.config.fuzzy.min_length
-        ]
-
-    def tokens(self, name: str) -> tuple[str, ...]:
-        """Normalised tokens of a name, as compared by every rule."""
-        return strip_endings(base_tokens(name), self.config.extra_legal_forms)
-
-    def match_one(self, name: str) -> Match | None:
-        """The best match for one name, or None below the threshold."""
-        tokens = self.tokens(name)
-        if not tokens:
-            return None
-        for candidate in (
-            self._exact(name, tokens),
-            self._qualified(name, tokens),
-            self._fuzzy(name, tokens),
-        ):
-            if candidate is not None and candidate.score >= self.config.threshold:
-                return candidate
-        return None
-
-    def _exact(self, name: str, tokens: tuple[str, ...]) -> Match | None:
-        entries = self._index.get(tokens)
-        if not entries:
-            return None
-        score = self.config.scores.exact
-        why = f"exact: normalised name {' '.join(tokens)!r} equals alias {entries[0].text!r}"
-        return self._build(name, entries, score, "exact", why)
-
-    def _qualified(self, name: str, tokens: tuple[str, ...]) -> Match | None:
-        lead = 0
-        while lead < len(tokens) - 1 and tokens[lead] in self.config.leading_qualifiers:
-            lead += 1
-        core = tokens[lead:]
-        for end in range(len(core), 0, -1):
-            entries = self._index.get(core[:end])
-            rest = core[end:]
-            if (
-                entries
-                and (rest or lead)
-                and all(t in self.config.trailing_qualifiers for t in rest)
-            ):
-                extra = [*tokens[:lead], *rest]
-                why = (
-                    f"qualified: alias {entries[0].text!r} with qualifier words {' '.join(extra)!r}"
-                )
-                return self._build(name, entries, self.config.scores.qualified, "qualified", why)
-        return None
-
-    def _fuzzy(self, name: str, tokens: tuple[str, ...]) -> Match | None:
-        text = " ".join(tokens)
-        if len(text) < self.config.fuzzy.min_length or not self._fuzzy_keys:
-            return None
-        best = process.extractOne(
-            text,
-            self._fuzzy_keys,
-            scorer=fuzz.ratio,
-            score_cutoff=self.config.fuzzy.min_ratio * 100,
+        self.words = WordClassifier(self.config.qualifiers)
+        self.index = AliasIndex.build(
+            kb.companies.values(), self.tokens, self.config.blocking.typo_min_length
         )
-        if best is None:
-            return None
-        key_text, ratio, _ = best
-        entries = self._index[tuple(key_text.split())]
-        score = round(ratio / 100, 4)
-        why = f"fuzzy: ratio {score:.4f} between {text!r} and alias {entries[0].text!r}"
-        return self._build(name, entries, score, "fuzzy", why)
+        self._conflicts: dict[tuple[str, str, Tokens], str] = {}
 
-    def _build(
-        self, name: str, entries: Sequence[_Alias], score: float, rule: str, why: str
+    def tokens(self, name: str) -> Tokens:
+        """Normalised tokens of a name, as compared by every feature."""
+        words = base_tokens(name, self.config.max_name_length)
+        return strip_endings(words, self.config.extra_legal_forms)
+
+    def match_one(
+        self,
+        name: str,
+        country: str | None = None,
+        identifiers: frozenset[Key] = frozenset(),
+        date: str | None = None,
     ) -> Match | None:
-        groups = {self.kb.group_of(e.company_id).id for e in entries}
-        if len(groups) > 1:
-            return None  # the alias is shared by unrelated groups: ambiguous, not reported
-        entry = entries[0]
-        company = self.kb.companies[entry.company_id]
+        """The best match for one name, or None below the threshold or when ambiguous."""
+        return self.match_query(Query(name, country, identifiers, date))
+
+    def match_query(self, query: Query) -> Match | None:
+        """The best match for one query, or None below the threshold or when ambiguous."""
+        words = self.tokens(query.name)
+        scored = [s for s in self._score_all(words, query) if s.score >= self.config.threshold]
+        if not scored:
+            return None
+        scored.sort(key=lambda s: (-s.score, -len(s.alias.tokens), s.alias.company_id))
+        best = scored[0]
+        group = self._group(best.alias.company_id, query.date)
+        for other in scored[1:]:
+            if (other.score, len(other.alias.tokens)) != (best.score, len(best.alias.tokens)):
+                break
+            if self._group(other.alias.company_id, query.date) != group:
+                return None  # the same evidence points to two groups: ambiguous
+        return self._build(query, best)
+
+    def _score_all(self, words: Tokens, query: Query) -> list[_Scored]:
+        out: list[_Scored] = []
+        seen: set[str] = set()
+        limit = self.config.blocking.max_candidates
+        for i in self.index.candidates(words, limit) if words else ():
+            alias = self.index.aliases[i]
+            span = align(words, alias.tokens, self.index.same_word)
+            if span is None:
+                continue
+            start, end = span
+            extra = self._extra(words[:start], words[end:])
+            aligned = words[start:end]
+            out.append(self._scored(query, alias, aligned, extra))
+            seen.add(alias.company_id)
+        for company_id in self._identified(query.identifiers) - seen:
+            closest = self._closest_alias(company_id, " ".join(words))
+            if closest is not None:
+                out.append(self._scored(query, closest, words, Extra()))
+        return out
+
+    def _extra(self, lead: Tokens, trail: Tokens) -> Extra:
+        if not lead and not trail:
+            return Extra()
+        before = self.words.leading(lead)
+        after = self.words.trailing(trail)
+        stray = tuple(w for w in after.unexplained if len(w) == 1)
+        return Extra(
+            before.qualifiers + after.qualifiers,
+            before.unexplained + tuple(w for w in after.unexplained if len(w) > 1),
+            after.countries,
+            stray,
+        )
+
+    def _scored(self, query: Query, alias: AliasEntry, aligned: Tokens, extra: Extra) -> _Scored:
+        company = self.kb.companies[alias.company_id]
+        text = " ".join(aligned)
+        typos: tuple[str, ...] = ()
+        if len(aligned) == len(alias.tokens):
+            typos = tuple(w for w, a in zip(aligned, alias.tokens, strict=True) if w != a)
+        ident, ident_note = compare_keys(
+            query.identifiers, self.index.company_keys.get(company.id, frozenset())
+        )
+        published = (query.country or "").strip().lower()[:2] or None
+        country = (
+            0
+            if not published or not company.country
+            else (1 if published == company.country else -1)
+        )
+        obs = Observation(
+            similarity=similarity(text, alias.key),
+            aligned=text,
+            alias=alias.text,
+            extra=extra,
+            typos=typos,
+            short_alias=len(alias.key) < self.config.blocking.typo_min_alias_length,
+            identifier=ident,
+            identifier_note=ident_note,
+            country=country,
+            country_note=f"{published} / {company.country}" if country else "",
+            location_conflict=self._location_conflict(company.id, extra.countries, alias.tokens),
+        )
+        total, parts = score(obs, self.config)
+        return _Scored(total, alias, obs, parts)
+
+    def _location_conflict(self, company_id: str, countries: Tokens, alias: Tokens) -> str:
+        """The name says country C; the company or one it controls is recorded in C under a
+        name that shares no word with the alias: then this name is not that entity."""
+        company = self.kb.companies[company_id]
+        for code in countries:
+            if code == company.country:
+                continue
+            key = (company_id, code, alias)
+            if key not in self._conflicts:
+                self._conflicts[key] = self._find_conflict(company_id, code, set(alias))
+            if self._conflicts[key]:
+                return self._conflicts[key]
+        return ""
+
+    def _find_conflict(self, company_id: str, code: str, alias_words: set[str]) -> str:
+        local = [
+            self.kb.companies[m]
+            for m in self.kb.group_members(company_id)
+            if self.kb.companies[m].country == code
+        ]
+        names = {c.id: [set(self.tokens(n)) for n in (c.name, *c.aliases)] for c in local}
+        if local and not any(alias_words & words for ws in names.values() for words in ws):
+            return f"{code}: {local[0].name} ({local[0].id})"
+        return ""
+
+    def _identified(self, keys: frozenset[Key]) -> set[str]:
+        found: set[str] = set()
+        for key in keys:
+            found |= self.index.by_identifier.get(key, set())
+        return found
+
+    def _closest_alias(self, company_id: str, text: str) -> AliasEntry | None:
+        own = [a for a in self.index.aliases if a.company_id == company_id]
+        if not own:
+            return None
+        best = process.extractOne(text, [a.key for a in own], scorer=fuzz.ratio)
+        return own[best[2]] if best else own[0]
+
+    def _group(self, company_id: str, date: str | None) -> str:
+        return self.kb.group_of(company_id).id
+
+    def _build(self, query: Query, best: _Scored) -> Match:
+        company = self.kb.companies[best.alias.company_id]
         group = self.kb.group_of(company.id)
         return Match(
-            name, company.id, company.name, group.id, group.name, score, rule, entry.text, why
+            name=query.name,
+            company_id=company.id,
+            company_name=company.name,
+            group_id=group.id,
+            group_name=group.name,
+            score=best.score,
+            rule=rule_of(best.obs),
+            matched_alias=best.alias.text,
+            explanation=explain(best.alias.text, company.id, best.score, best.parts),
+            contributions=best.parts,
         )
-
-
-def match_names(names: Iterable[str | None], matcher: Matcher) -> list[Match | None]:
-    """Match a column of names; each distinct name is scored once. Output order = input order."""
-    cache: dict[str, Match | None] = {}
-    out: list[Match | None] = []
-    for name in names:
-        if not name:
-            out.append(None)
-            continue
-        if name not in cache:
-            cache[name] = matcher.match_one(name)
-        out.append(cache[name])
-    return out

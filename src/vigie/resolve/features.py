@@ -1,0 +1,118 @@
+"""Scoring features: each turns what was observed about a (name, alias) pair into a value.
+
+``matching.yaml`` declares which features are used and their weights; a candidate's score is
+the sum of weight x value, clipped to [0, 1]. Each feature also says, in words, why it has
+its value, so that every match carries its own explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """The words of a name outside the aligned alias, classified."""
+
+    qualifiers: tuple[str, ...] = ()
+    unexplained: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    stray: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What was observed about a name and one candidate alias of one company.
+
+    ``identifier``: 1 when a published identifier equals one of the company's, -1 when the
+    company has identifiers of that scheme and none is equal, 0 otherwise (``identifier_note``
+    says which). ``country``: 1 same country as the company, -1 another, 0 unknown.
+    ``location_conflict``: the country named in the name whose entity is recorded otherwise.
+    """
+
+    similarity: float
+    aligned: str
+    alias: str
+    extra: Extra
+    typos: tuple[str, ...] = ()
+    short_alias: bool = False
+    identifier: int = 0
+    identifier_note: str = ""
+    country: int = 0
+    country_note: str = ""
+    location_conflict: str = ""
+
+
+FeatureValue = tuple[float, str]
+
+
+def name_similarity(obs: Observation) -> FeatureValue:
+    """rapidfuzz ``ratio`` (0-1) between the aligned words of the name and the alias."""
+    if obs.similarity == 1.0:
+        return 1.0, f"{obs.aligned!r} = alias {obs.alias!r}"
+    return obs.similarity, f"ratio({obs.aligned!r}, {obs.alias!r})"
+
+
+def typo_words(obs: Observation) -> FeatureValue:
+    """The number of words of the alias matched with one typo."""
+    return float(len(obs.typos)), " ".join(obs.typos)
+
+
+def short_alias_typo(obs: Observation) -> FeatureValue:
+    """1 when a word was matched with a typo and the alias is short (few letters to go on)."""
+    return (1.0, obs.alias) if obs.typos and obs.short_alias else (0.0, "")
+
+
+def qualifier_words(obs: Observation) -> FeatureValue:
+    """1 when the name has qualifier words around the alias, else 0."""
+    if obs.extra.qualifiers:
+        return 1.0, " ".join(obs.extra.qualifiers)
+    return 0.0, ""
+
+
+def unexplained_words(obs: Observation) -> FeatureValue:
+    """The number of words around the alias that are not qualifiers (stray characters aside)."""
+    return float(len(obs.extra.unexplained)), " ".join(obs.extra.unexplained)
+
+
+def stray_characters(obs: Observation) -> FeatureValue:
+    """The number of one-character words after the alias (numbering, debris of markup)."""
+    return float(len(obs.extra.stray)), " ".join(obs.extra.stray)
+
+
+def identifier_match(obs: Observation) -> FeatureValue:
+    """1 when a published identifier is the company's."""
+    return (1.0, obs.identifier_note) if obs.identifier > 0 else (0.0, "")
+
+
+def identifier_conflict(obs: Observation) -> FeatureValue:
+    """1 when the company has identifiers of the published scheme and none is equal."""
+    return (1.0, obs.identifier_note) if obs.identifier < 0 else (0.0, "")
+
+
+def country(obs: Observation) -> FeatureValue:
+    """1 when the published country is the company's, -1 when another, 0 when unknown."""
+    return float(obs.country), obs.country_note
+
+
+def location_conflict(obs: Observation) -> FeatureValue:
+    """1 when the name names a country where the company's own entity has another name."""
+    return (1.0, obs.location_conflict) if obs.location_conflict else (0.0, "")
+
+
+FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
+    f.__name__: f
+    for f in (
+        name_similarity,
+        typo_words,
+        short_alias_typo,
+        qualifier_words,
+        unexplained_words,
+        stray_characters,
+        identifier_match,
+        identifier_conflict,
+        country,
+        location_conflict,
+    )
+}

@@ -1,0 +1,105 @@
+"""Which words around an alias are qualifiers (countries, "groupe", "international"...).
+
+Countries and territories come from ``rigour.territories`` (names in many languages), word
+classes from rigour's name symbols; the configuration adds the few regions rigour lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rigour.names import NameTypeTag, analyze_names
+from rigour.territories import lookup_territory
+from rigour.text import is_stopword
+
+from vigie.resolve.config import Qualifiers
+from vigie.resolve.features import Extra
+
+LEADING = "leading"
+TRAILING = "trailing"
+STOP = "stop"
+OTHER = "other"
+_MAX_PLACE_WORDS = 3
+
+
+@dataclass
+class WordClassifier:
+    """Classifies words with rigour; results are cached on the instance (no global state)."""
+
+    config: Qualifiers
+    _symbols: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _places: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def symbols(self, word: str) -> frozenset[str]:
+        """rigour symbol ids of a single word (``CO``, ``GRP``, ``INTL``...)."""
+        found = self._symbols.get(word)
+        if found is None:
+            names = analyze_names(NameTypeTag.ORG, [word])
+            found = frozenset(s.symbol.id for n in names for s in n.spans)
+            self._symbols[word] = found
+        return found
+
+    def place(self, words: tuple[str, ...]) -> str | None:
+        """The country/territory code named by these words, if any (``pays bas`` -> ``nl``)."""
+        key = " ".join(words)
+        if key not in self._places:
+            code = None
+            if len(key) >= 4 or key in self.config.trailing_words:
+                for text in (key, "-".join(words)):
+                    territory = lookup_territory(text)
+                    if territory is not None:
+                        code = territory.code.split("-")[0]
+                        break
+            self._places[key] = code
+        return self._places[key]
+
+    def leading(self, words: tuple[str, ...]) -> Extra:
+        """Words before the alias: only company words ("compagnie", "groupe", "the")."""
+        good = [
+            w
+            for w in words
+            if w in self.config.leading_words or self.symbols(w) & self.config.leading_symbols
+        ]
+        bad = tuple(w for w in words if w not in good)
+        return Extra(tuple(good), bad)
+
+    def trailing(self, words: tuple[str, ...]) -> Extra:
+        """Words after the alias: places, regions, "international", "operations", stop words."""
+        good: list[str] = []
+        bad: list[str] = []
+        countries: list[str] = []
+        pending_stops: list[str] = []
+        i = 0
+        while i < len(words):
+            size, code = self._place_at(words, i)
+            word = words[i]
+            if size:
+                good += [*pending_stops, *words[i : i + size]]
+                pending_stops = []
+                if code and code not in countries and code != "zz":
+                    countries.append(code)
+                i += size
+                continue
+            if is_stopword(word):
+                pending_stops.append(word)
+            elif word in self.config.trailing_words or (
+                self.symbols(word) & self.config.trailing_symbols
+            ):
+                good += [*pending_stops, word]
+                pending_stops = []
+            else:
+                bad += [*pending_stops, word]
+                pending_stops = []
+            i += 1
+        bad += pending_stops  # stop words with no qualifier after them explain nothing
+        return Extra(tuple(good), tuple(bad), tuple(countries))
+
+    def _place_at(self, words: tuple[str, ...], start: int) -> tuple[int, str | None]:
+        for size in range(min(_MAX_PLACE_WORDS, len(words) - start), 0, -1):
+            span = words[start : start + size]
+            if size == 1 and is_stopword(span[0]):
+                return 0, None
+            code = self.place(span)
+            if code:
+                return size, code
+        return (1, None) if words[start] in self.config.trailing_words else (0, None)
