@@ -344,6 +344,11 @@ def test_yaml_aliases_are_rejected() -> None:
     assert "aliases are not allowed" in _problems(bomb)[0]
 
 
+def test_deep_nesting_is_rejected() -> None:
+    assert _problems(b"[" * 100_000) == ["YAML nesting is too deep"]
+    assert _problems(b"a: " + b"{b: " * 50_000 + b"}" * 50_000) == ["YAML nesting is too deep"]
+
+
 def test_unknown_fields_and_categories_are_all_listed() -> None:
     raw = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
     raw["providers"][0]["ceo"] = "someone"

@@ -236,6 +236,8 @@ def parse_alternatives(raw: bytes, name: str = "<bytes>") -> AlternativesFile:
         data = yaml.load(raw.decode("utf-8"), Loader=_NoAliasLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise AlternativesError(name, [f"not valid UTF-8 YAML: {exc}"]) from None
+    except RecursionError:
+        raise AlternativesError(name, ["YAML nesting is too deep"]) from None
     if not isinstance(data, dict):
         raise AlternativesError(name, ["top level must be a mapping"])
     data = {**data, "version": hashlib.sha256(raw).hexdigest()[:16]}
