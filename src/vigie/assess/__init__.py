@@ -1,5 +1,12 @@
 """Assess: findings, exposure by corporate group, and the evidence documented about each."""
 
+from vigie.assess.alternatives import (
+    AlternativeView,
+    alternatives_for,
+    load_alternatives,
+    shipped_alternatives,
+    viable_count,
+)
 from vigie.assess.exposure import (
     EvidenceView,
     Finding,
@@ -11,11 +18,16 @@ from vigie.assess.exposure import (
 )
 
 __all__ = [
+    "AlternativeView",
     "EvidenceView",
     "Finding",
     "GroupDossier",
     "GroupExposure",
+    "alternatives_for",
     "dossiers",
     "exposure_by_group",
     "find_supplier_matches",
+    "load_alternatives",
+    "shipped_alternatives",
+    "viable_count",
 ]
