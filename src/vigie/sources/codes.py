@@ -35,3 +35,47 @@ WARNING_CODES = frozenset(
     }
 )
 CODES = REJECTION_CODES | WARNING_CODES
+
+# EU TED (R2.0.9, eForms UBL), safe XML and spreadsheets (xml area).
+XML_REJECTION_CODES = frozenset(
+    {
+        "xml_malformed",
+        "xml_dtd",
+        "ted_not_ted",
+        "ted_no_form",
+        "ted_unsupported_form",
+        "ted_not_award",
+        "ted_modification",
+        "ted_not_awarded",
+        "eforms_not_eforms",
+        "eforms_not_award",
+        "eforms_modification",
+        "eforms_not_awarded",
+        "tabular_unreadable",
+        "tabular_no_sheet",
+        "tabular_no_header",
+        "tabular_missing_columns",
+        "tabular_broken_csv",
+        "tabular_extra_cells",
+        "tabular_no_party",
+    }
+)
+XML_WARNING_CODES = frozenset(
+    {
+        "xml_no_buyer",
+        "xml_no_contractor",
+        "xml_no_currency",
+        "xml_bad_currency",
+        "xml_unknown_country",
+        "xml_value_range",
+        "xml_date_from_notice",
+        "ted_translation_only",
+        "eforms_unknown_org",
+        "eforms_summed_tenders",
+        "eforms_value_counted",
+        "tabular_encoding_guessed",
+    }
+)
+REJECTION_CODES = REJECTION_CODES | XML_REJECTION_CODES
+WARNING_CODES = WARNING_CODES | XML_WARNING_CODES
+CODES = REJECTION_CODES | WARNING_CODES
