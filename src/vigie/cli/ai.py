@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from vigie.ai.answers import AnswersError
+from vigie.ai.bias import RATES
+from vigie.ai.bias_ci import BootstrapSettings
+from vigie.ai.bias_data import BiasColumns, BiasInputError
+from vigie.ai.bias_report import render_bias_html, run_bias_audit
 from vigie.ai.canada_aia import AiaScore, score_answers_file
-from vigie.cli.app import LangOption, app, console, err, resolve_lang
+from vigie.cli.app import LangOption, app, console, err, fail, resolve_lang
 from vigie.present import Messages
 
 aia_app = typer.Typer(
@@ -31,6 +35,14 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+class ReportFormat(StrEnum):
+    """How `vigie bias` prints its audit."""
+
+    text = "text"
+    json = "json"
+    html = "html"
 
 
 def report_answers_error(t: Messages, exc: AnswersError) -> None:
@@ -90,3 +102,89 @@ def aia_score(
         typer.echo(json.dumps(result.summary()))
     else:
         _print_aia(t, result)
+
+
+def _print_bias(t: Messages, document: dict[str, Any]) -> None:
+    source = document["input"]
+    console.print(
+        t(
+            "ai_bias_summary",
+            loaded=t.number(source["rows_loaded"]),
+            read=t.number(source["rows_read"]),
+            rejected=t.number(source["rows_rejected"]),
+            groups=len(document["groups"]),
+        )
+    )
+    table = Table(title=t("ai_bias_title"))
+    table.add_column(t("ai_bias_group"))
+    table.add_column(t("ai_bias_count"), justify="right")
+    for rate in RATES:
+        table.add_column(t(f"ai_bias_{rate}"), justify="right")
+    table.add_column(t("ai_bias_four_fifths"), justify="right")
+    for name, group in document["groups"].items():
+        flag = " ⚑" if group["four_fifths_flag"] else ""
+        table.add_row(
+            escape(name),
+            t.number(group["count"]),
+            *(t.number(group[r], 3) for r in RATES),
+            t.number(group["four_fifths_ratio"], 2) + flag,
+        )
+    console.print(table)
+    for key, value in document["disparities"].items():
+        if isinstance(value, float):
+            console.print(f"{t('ai_bias_' + key)}: {t.number(value, 4)}")
+
+
+@app.command("bias")
+def bias(  # noqa: PLR0913, PLR0917 - each Typer option is a parameter
+    data: Annotated[Path, typer.Argument(help="Decisions (CSV). / Décisions (CSV).")],
+    group: Annotated[str, typer.Option("--group", help="Group column. / Colonne des groupes.")],
+    label: Annotated[str, typer.Option("--label", help="True outcome column. / Résultat réel.")],
+    label_positive: Annotated[
+        str, typer.Option("--label-positive", help="Positive label value. / Valeur positive.")
+    ],
+    prediction: Annotated[
+        str, typer.Option("--prediction", help="Decision column. / Colonne de la décision.")
+    ],
+    predicted_positive: Annotated[
+        str,
+        typer.Option(
+            "--predicted-positive",
+            help="Decision values counted as positive, comma-separated. / Valeurs positives.",
+        ),
+    ],
+    reference: Annotated[
+        str | None,
+        typer.Option("--reference", help="Reference group (default: largest). / Référence."),
+    ] = None,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", help="text, json or html. / Format.")
+    ] = ReportFormat.text,
+    replicates: Annotated[
+        int, typer.Option("--bootstrap", min=0, max=100_000, help="Bootstrap replicates.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed. / Graine.")] = 0,
+    delimiter: Annotated[str, typer.Option("--delimiter", help="CSV delimiter.")] = ",",
+    lang: LangOption = None,
+) -> None:
+    """Audit decisions for disparities between groups. / Auditer les décisions par groupe."""
+    t = Messages(resolve_lang(lang))
+    columns = BiasColumns(
+        group=group,
+        label=label,
+        label_positive=label_positive,
+        prediction=prediction,
+        predicted_positive=tuple(v for v in predicted_positive.split(",") if v.strip()),
+        delimiter=delimiter,
+    )
+    settings = BootstrapSettings(replicates=replicates, seed=seed)
+    try:
+        document = run_bias_audit(data, columns, reference, settings)
+    except BiasInputError as exc:
+        fail(t, t(exc.code, **exc.params))
+    if output is ReportFormat.json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif output is ReportFormat.html:
+        typer.echo(render_bias_html(document, t))
+    else:
+        _print_bias(t, document)
