@@ -17,6 +17,8 @@ from vigie.ai.bias_ci import BootstrapSettings
 from vigie.ai.bias_data import BiasColumns, BiasInputError
 from vigie.ai.bias_report import render_bias_html, run_bias_audit
 from vigie.ai.canada_aia import AiaScore, score_answers_file
+from vigie.ai.footprint import FootprintError, compute_footprint, load_system
+from vigie.ai.footprint_report import render_footprint_markdown
 from vigie.cli.app import LangOption, app, console, err, fail, resolve_lang
 from vigie.present import Messages
 
@@ -188,3 +190,34 @@ def bias(  # noqa: PLR0913, PLR0917 - each Typer option is a parameter
         typer.echo(render_bias_html(document, t))
     else:
         _print_bias(t, document)
+
+
+class FootprintFormat(StrEnum):
+    """How `vigie footprint` prints its result."""
+
+    md = "md"
+    json = "json"
+
+
+@app.command("footprint")
+def footprint(
+    system: Annotated[
+        Path, typer.Argument(help="System description (YAML). / Description du système.")
+    ],
+    output: Annotated[
+        FootprintFormat, typer.Option("--format", help="md or json. / Format de sortie.")
+    ] = FootprintFormat.md,
+    lang: LangOption = None,
+) -> None:
+    """Energy, emissions and water of an AI system. / Empreinte d'un système d'IA."""
+    t = Messages(resolve_lang(lang))
+    try:
+        document = compute_footprint(load_system(str(system)))
+    except AnswersError as exc:
+        report_answers_error(t, exc)
+    except FootprintError as exc:
+        fail(t, t(exc.code, **exc.params))
+    if output is FootprintFormat.json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_footprint_markdown(document, t))
