@@ -52,9 +52,10 @@ def _kb() -> KnowledgeBase:
             Evidence(
                 id="ev1",
                 companies=("bigcloud-fr",),
-                category="cat",
+                categories=("cat",),
                 claim=Text(en="claim", fr="allégation"),
                 sources=("src",),
+                confidence="medium",
             ),
         ),
     )

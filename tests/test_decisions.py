@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from vigie.assess import find_supplier_matches
+from vigie.assess.alternatives import AlternativeView, shipped_alternatives
 from vigie.assess.decisions import decide, decision_counts
 from vigie.assess.policy import DecisionKind, load_policy
 from vigie.kb import KnowledgeBase
@@ -37,6 +38,9 @@ def _record(
     )
 
 
+VIABLE = AlternativeView(shipped_alternatives().providers[0], True, (), ())
+
+
 @pytest.fixture(scope="module")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
@@ -50,7 +54,7 @@ def test_seed_policy_on_microsoft_cloud(kb: KnowledgeBase, matcher: Matcher) -> 
     findings = find_supplier_matches(records, matcher)
     policy = load_policy("seed-ethical-procurement")
     without = decide(findings, kb, policy)
-    with_alternative = decide(findings, kb, policy, viable=lambda category: 1)
+    with_alternative = decide(findings, kb, policy, alternatives=lambda category: [VIABLE])
     # No viable alternative: the exclusion rule cannot fire.
     assert [c.kind for c in without] == [DecisionKind.ENHANCED_DUE_DILIGENCE] * 2
     # Cloud is dual-use under this policy, software is not.
@@ -74,7 +78,7 @@ def test_baseline_policy_never_excludes(kb: KnowledgeBase, matcher: Matcher) -> 
     findings = find_supplier_matches(
         [_record("/m/0", "ORACLE FRANCE", 10.0, "cloud-data")], matcher
     )
-    cases = decide(findings, kb, load_policy("ungp-baseline"), viable=lambda category: 3)
+    cases = decide(findings, kb, load_policy("ungp-baseline"), alternatives=lambda c: [VIABLE] * 3)
     assert [c.kind for c in cases] == [DecisionKind.ENHANCED_DUE_DILIGENCE]
     # Oracle is documented by an advocacy source only (confidence 0.2).
     assert cases[0].facts["assessment.confidence"] == 0.2

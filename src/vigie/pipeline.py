@@ -14,7 +14,8 @@ from typing import Any
 
 from vigie import __version__
 from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, find_supplier_matches
-from vigie.assess.decisions import CaseDecision, decide, decision_counts
+from vigie.assess.alternatives import AlternativeView, alternatives_for, shipped_alternatives
+from vigie.assess.decisions import AlternativesFor, CaseDecision, decide, decision_counts
 from vigie.assess.policy import Policy, load_policy
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import DecisionsView, Messages, ReportContent
@@ -129,12 +130,14 @@ def screen(
     results = ingest(paths, workspace, options.limits, progress)
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
-    findings = find_supplier_matches(records, Matcher(kb))
+    matcher = Matcher(kb)
+    findings = find_supplier_matches(records, matcher)
     exposures = exposure_by_group(findings)
-    cases = decide(findings, kb, policy)
+    cases = decide(findings, kb, policy, _alternatives(kb, matcher, policy))
     run_id = uuid.uuid4().hex
     summary = build_summary(results, findings, exposures, kb, run_id, records)
     summary["policy"] = {"id": policy.id, "version": policy.version}
+    summary["alternatives_version"] = shipped_alternatives().version
     summary["decisions"] = decision_counts(cases)
     content = ReportContent(
         summary=summary,
@@ -151,6 +154,17 @@ def screen(
         RunRecord(run_id, __version__, kb.version, summary["inputs"], str(outdir), len(findings))
     )
     return ScreenResult(summary, findings, exposures, outdir, cases)
+
+
+def _alternatives(kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> AlternativesFor:
+    """The alternatives considered for a category, screened and judged under the policy."""
+
+    def considered(category: str | None) -> list[AlternativeView]:
+        if category is None:
+            return []
+        return alternatives_for(category, kb, matcher, policy.alternatives)
+
+    return considered
 
 
 def build_summary(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from vigie.assess.alternatives import AlternativeView, viable_count
 from vigie.assess.assessment import (
     AssessmentWeights,
     CaseInputs,
@@ -18,8 +19,8 @@ from vigie.assess.exposure import Finding
 from vigie.assess.policy import Decision, DecisionKind, FactValue, Policy, evaluate
 from vigie.kb import KnowledgeBase
 
-# How many viable alternatives exist for a technology category (None: category unknown).
-ViableCount = Callable[[str | None], int]
+# The alternative providers considered for a technology category (None: category unknown).
+AlternativesFor = Callable[[str | None], Sequence[AlternativeView]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class CaseDecision:
     assessment: GroupAssessment
     facts: dict[str, FactValue]
     decision: Decision
+    alternatives: tuple[AlternativeView, ...] = ()
 
     @property
     def kind(self) -> DecisionKind:
@@ -41,13 +43,14 @@ def decide(
     findings: Sequence[Finding],
     kb: KnowledgeBase,
     policy: Policy,
-    viable: ViableCount | None = None,
+    alternatives: AlternativesFor | None = None,
     weights: AssessmentWeights | None = None,
 ) -> list[CaseDecision]:
     """Assess and decide every (record, group) case of ``findings``, in their order.
 
     A record matched to several companies of one group is one case. Leverage uses the buyer's
     spend with the group over all the findings given (each record counted once per group).
+    ``alternatives`` gives the providers considered for a category (asked once per category).
     """
     weights = weights or load_weights()
     cases = _cases(findings)
@@ -55,20 +58,25 @@ def decide(
         [(f.record.buyer.id, f.match.group_id, f.record.amount) for f in cases]
     )
     groups: dict[str, GroupAssessment] = {}
+    considered: dict[str | None, tuple[AlternativeView, ...]] = {}
     out = []
     for finding in cases:
         group_id = finding.match.group_id
         if group_id not in groups:
             groups[group_id] = assess_group(kb, group_id, weights)
         category = finding.record.category
+        if category not in considered:
+            considered[category] = tuple(alternatives(category)) if alternatives else ()
         inputs = CaseInputs(
             category=category,
             dual_use_categories=policy.dual_use_categories,
             buyer_spend=spend.get((finding.record.buyer.id, group_id)),
-            viable_alternatives=viable(category) if viable else 0,
+            viable_alternatives=viable_count(considered[category]),
         )
         facts = case_facts(groups[group_id], inputs, weights)
-        out.append(CaseDecision(finding, groups[group_id], facts, evaluate(policy, facts)))
+        decision = evaluate(policy, facts)
+        case = CaseDecision(finding, groups[group_id], facts, decision, considered[category])
+        out.append(case)
     return out
 
 

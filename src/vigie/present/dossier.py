@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.assess import EvidenceView
+from vigie.assess.alternatives import describe
 from vigie.assess.decisions import CaseDecision
 from vigie.assess.policy import Policy
 from vigie.kb import KnowledgeBase
@@ -75,7 +76,7 @@ def render_case(
             policy=policy,
             evidence=views,
             contexts=_contexts(views),
-            alternatives=None,
+            describe=lambda reason: describe(reason, t),
             summary=summary,
             fact=fact_formatter(t),
             category_label=category_labeller(t),
