@@ -96,3 +96,28 @@ def test_one_case_per_record_and_group(kb: KnowledgeBase, matcher: Matcher) -> N
 
 def test_no_findings_no_decisions(kb: KnowledgeBase) -> None:
     assert decide([], kb, load_policy("ungp-baseline")) == []
+
+
+def test_seed_policy_excludes_cloud_with_screened_alternatives(
+    kb: KnowledgeBase, matcher: Matcher
+) -> None:
+    from vigie.assess.alternatives import alternatives_for
+    from vigie.present.dossier import render_case
+
+    policy = load_policy("seed-ethical-procurement")
+    record = _record("/m/0", "MICROSOFT IRELAND OPERATIONS LTD", 250_000.0, "cloud-data")
+    findings = find_supplier_matches([record], matcher)
+    cases = decide(
+        findings,
+        kb,
+        policy,
+        alternatives=lambda c: alternatives_for(c, kb, matcher, policy.alternatives) if c else [],
+    )
+    assert [c.kind for c in cases] == [DecisionKind.EXCLUDE]
+    case = cases[0]
+    assert case.facts["alternatives.viable"] == sum(a.viable for a in case.alternatives) >= 1
+    summary = {"vigie_version": "t", "kb_version": kb.version, "inputs": []}
+    page = render_case("en", kb, (1, case), policy, summary)
+    for alternative in case.alternatives:
+        assert alternative.provider.name in page
+    assert "exclude-dual-use-with-alternative" in page
