@@ -26,8 +26,12 @@ _MIN_PLURAL_WORD = 3
 
 
 def strip_accents(text: str) -> str:
-    """``text`` without combining marks (NFKD), case kept; U+FFFD stays as it is."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """``text`` without combining marks (NFD), case kept; U+FFFD stays as it is.
+
+    NFD, not NFKD: compatibility forms such as ``Ŀ`` (L and a middle dot) would otherwise
+    turn a letter into punctuation and create a word boundary.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -55,10 +59,16 @@ def _alternation(
     unique = tuple(dict.fromkeys(cues))
     if not unique:
         return None, ()
-    # Longer cues first, so that "cloud computing" is reported rather than "cloud".
-    ordered = tuple(sorted(unique, key=lambda c: (-len(c), c)))
+    # Longer cues first, so that "cloud computing" is reported rather than "cloud"; between
+    # cues of one length, the one written without separators ("vidéoprotection").
+    ordered = tuple(sorted(unique, key=_cue_order))
     body = "|".join(f"(?P<c{i}>{cue_regex(c, plural=plural)})" for i, c in enumerate(ordered))
     return re.compile(body, flags), ordered
+
+
+def _cue_order(cue: str) -> tuple[int, int, str]:
+    compact = _SEPARATORS.sub("", cue)
+    return (-len(compact), len(cue) - len(compact), cue)
 
 
 @dataclass(frozen=True, slots=True)
