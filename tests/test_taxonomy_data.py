@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from vigie.present import Messages
-from vigie.sources.taxonomy import TaxonomyError, default_taxonomy, load_taxonomy
+from vigie.sources.taxonomy import TaxonomyError, classify, default_taxonomy, load_taxonomy
 from vigie.sources.taxonomy.codes import cpv_labels
 from vigie.sources.taxonomy.index import DATA_FILE
 from vigie.sources.taxonomy.model import OTHER, Match, Scheme, code_prefix
@@ -94,10 +94,23 @@ def test_categories_and_cues() -> None:
     assert mapped == set(ids)
 
 
-def test_exact_mapping_covers_only_its_code() -> None:
-    exact = [m for m in default_taxonomy().data.codes if m.match is Match.EXACT]
-    assert [m.code for m in exact] == ["32000000"]
-    assert exact[0].prefix == "32000000"
+def test_exact_mapping_covers_only_its_code(tmp_path: Path) -> None:
+    data = _document()
+    data["codes"].append(
+        {
+            "scheme": "CPV",
+            "code": "32000000",
+            "category": "telecom",
+            "match": "exact",
+            "label": {"en": "Radio", "fr": "Radio"},
+        }
+    )
+    taxonomy = load_taxonomy(_write(tmp_path, data))
+    exact = [m for m in taxonomy.data.codes if m.match is Match.EXACT]
+    assert [m.prefix for m in exact] == ["32000000"]
+    assert classify((), "32000000", None, None, taxonomy).category == "telecom"
+    assert classify((), "32354800", None, None, taxonomy).category == "other"
+    assert classify((), "32200000", None, None, taxonomy).category == "telecom"  # its own prefix
 
 
 @pytest.mark.parametrize(
@@ -144,6 +157,8 @@ def _mutate(data: dict[str, Any], case: str) -> None:
         data["codes"][0]["weight"] = 3
     elif case == "cues for unknown":
         data["cues"]["other"] = {"terms": {"en": ["misc"]}}
+    elif case == "listed for two categories":
+        data["cues"]["ai"]["terms"]["en"].append("Cloud")
 
 
 @pytest.mark.parametrize(
@@ -157,6 +172,7 @@ def _mutate(data: dict[str, Any], case: str) -> None:
         "'other' is required",
         "extra",
         "cues for unknown",
+        "listed for two categories",
     ],
 )
 def test_invalid_files_are_refused_with_the_reason(tmp_path: Path, case: str) -> None:

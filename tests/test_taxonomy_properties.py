@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from vigie.present import Messages
 from vigie.sources.records import Classification
 from vigie.sources.taxonomy import classify, default_taxonomy, reason_text
-from vigie.sources.taxonomy.cues import find_cue, strip_accents
+from vigie.sources.taxonomy.cues import CueMatcher, strip_accents
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MESSAGES = (Messages("en"), Messages("fr"))
@@ -94,15 +94,15 @@ def test_classify_never_crashes_and_is_deterministic(
 )
 def test_a_cue_glued_to_a_letter_or_digit_is_not_found(glue: str, around: str) -> None:
     taxonomy = default_taxonomy()
-    cloud = [c for c in taxonomy.cues if c.category == "cloud-data"]
+    cloud = CueMatcher({"cloud-data": taxonomy.data.cues["cloud-data"]}, ["cloud-data"])
     before = [f"{glue}cloud"]
     plural = strip_accents(glue).lower() in {"s", "x"}  # a plural is allowed, accents ignored
     after = [] if plural else [f"cloud{glue}"]
     for text in before + after:
-        hit = find_cue(cloud, text)
+        hit = cloud.find(text)
         assert hit is None or hit.cue != "cloud", (text, hit)
     # Separated from letters by anything else (spaces, punctuation, digits), it is found.
-    hit = find_cue(cloud, f"{around} cloud {around}")
+    hit = cloud.find(f"{around} cloud {around}")
     assert hit is not None and hit.cue == "cloud"
 
 
