@@ -243,6 +243,7 @@ def test_codes_of_other_schemes_are_ignored() -> None:
         ("Déploiement de la fibre optique", "telecom"),
         ("Accès à internet", "telecom"),
         ("SERVICE DE TRANSPORT DE DONNEES ET D ACCES A INTERNET", "telecom"),
+        ("FOURNITURE DES CONTROLES D ACCES", "surveillance-security"),
     ],
 )
 def test_text_cues(title: str, category: str) -> None:

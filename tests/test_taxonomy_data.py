@@ -220,3 +220,16 @@ def test_messages_exist_in_both_languages(lang: str) -> None:
         "taxonomy_category",
     }
     assert needed <= keys
+
+
+def test_the_documentation_lists_every_mapping_and_cue() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "taxonomy.md").read_text(encoding="utf-8")
+    taxonomy = default_taxonomy()
+    for mapping in taxonomy.data.codes:
+        row = f"| {mapping.code} | `{mapping.prefix}` | {mapping.label.en} | {mapping.category} |"
+        assert row in doc, mapping.code
+    for category, cues in taxonomy.data.cues.items():
+        for lang, terms in cues.terms.items():
+            assert f"| {category} | {lang} | {', '.join(terms)} |" in doc, (category, lang)
+        if cues.exclude:
+            assert f"| {category} | exclusions | {', '.join(cues.exclude)} |" in doc
