@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from vigie.sources.records import Classification, Note
 from vigie.sources.taxonomy.codes import Candidate, candidates
-from vigie.sources.taxonomy.cues import CueHit, find_cue
+from vigie.sources.taxonomy.cues import CueHit
 from vigie.sources.taxonomy.index import Taxonomy, default_taxonomy
 from vigie.sources.taxonomy.model import OTHER, CodeMapping
 
@@ -65,7 +65,7 @@ def text_cue(
 ) -> tuple[CueHit, str] | None:
     """The deciding text cue and the field it was found in (rule 2), or None."""
     for field, text in ((TITLE, title), (DESCRIPTION, description)):
-        hit = find_cue(taxonomy.cues, text)
+        hit = taxonomy.cues.find(text)
         if hit is not None:
             return hit, field
     return None

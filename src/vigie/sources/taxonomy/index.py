@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from vigie.sources.taxonomy.codes import CodeIndex
-from vigie.sources.taxonomy.cues import CompiledCues
+from vigie.sources.taxonomy.cues import CueMatcher
 from vigie.sources.taxonomy.model import Category, TaxonomyFile
 
 DATA_FILE = "taxonomy.yaml"
@@ -28,9 +28,7 @@ class Taxonomy:
         self.categories: dict[str, Category] = {c.id: c for c in data.categories}
         self.rank = {c.id: i for i, c in enumerate(data.categories)}
         self.index = CodeIndex(data.codes)
-        self.cues = tuple(
-            CompiledCues.build(c.id, data.cues[c.id]) for c in data.categories if c.id in data.cues
-        )
+        self.cues = CueMatcher(data.cues, [c.id for c in data.categories])
 
     @property
     def version(self) -> str:

@@ -156,7 +156,11 @@ class TaxonomyFile(_Strict):
             if key in seen:
                 raise ValueError(f"{mapping.scheme} {mapping.code}: prefix mapped twice")
             seen.add(key)
-        for category in self.cues:
+        owner: dict[str, str] = {}
+        for category, cues in self.cues.items():
             if category not in known or category == OTHER:
                 raise ValueError(f"cues for unknown or non-technology category {category!r}")
+            for term in (t.lower() for terms in cues.terms.values() for t in terms):
+                if owner.setdefault(term, category) != category:
+                    raise ValueError(f"cue {term!r} is listed for two categories")
         return self
