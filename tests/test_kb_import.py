@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vigie.kb import load_knowledge_base, starter_dir
+from vigie.kb import KnowledgeBaseError, load_knowledge_base, starter_dir
 from vigie.kb.ftm import export_entities, write_ftm
 from vigie.kb.importing import ISSUE_CODES, ImportLimits
 from vigie.kb.imports import ImportOutcome, import_file
@@ -187,7 +187,9 @@ def test_file_too_large_and_missing_columns(tmp_path: Path) -> None:
         import_file(bad, "xml", tmp_path)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.binary(max_size=200), max_size=8))
 def test_ftm_reader_never_crashes(tmp_path: Path, lines: list[bytes]) -> None:
     path = tmp_path / "fuzz.json"
@@ -196,7 +198,9 @@ def test_ftm_reader_never_crashes(tmp_path: Path, lines: list[bytes]) -> None:
     _balanced(outcome)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=400))
 def test_csv_reader_never_crashes(tmp_path: Path, text: str) -> None:
     path = tmp_path / "fuzz.csv"
@@ -252,3 +256,17 @@ def test_export_then_import_rebuilds_groups(tmp_path: Path) -> None:
     assert outcome.counts["extensions"] == len(kb.companies)
     merged = load_knowledge_base([starter_dir(), tmp_path / "kb"])
     assert merged.group_of("vmware", at="2020-01-01").id == "dell-technologies"
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    outcome = import_file(path, "evidence", tmp_path / "kb")
+    assert _codes(outcome) == {"bomb.yaml": "broken_json"}
+    assert outcome.written is None
+    directory = tmp_path / "dir"
+    directory.mkdir()
+    (directory / "bomb.yaml").write_text(bomb, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="aliases"):
+        load_knowledge_base([directory])

@@ -105,10 +105,24 @@ def _read(path: Path, problems: list[str]) -> bytes | None:
     return path.read_bytes()
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases (no "billion laughs" expansion)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed")
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely: plain data only, no anchors or aliases."""
+    return yaml.load(text, Loader=_NoAliasLoader)
+
+
 def parse_file(name: str, raw: bytes, problems: list[str]) -> KnowledgeBaseFile | None:
     """Parse and validate one knowledge-base YAML file; problems are appended, named by file."""
     try:
-        data: Any = yaml.safe_load(raw.decode("utf-8"))
+        data: Any = load_yaml(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         problems.append(f"{name}: not valid UTF-8 YAML: {exc}")
         return None

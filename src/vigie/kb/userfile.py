@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel
 
 from vigie.kb.base import KnowledgeBase
-from vigie.kb.importing import Draft, ImportLimits, validated
+from vigie.kb.importing import Draft, ImportLimits, Issue, validated
+from vigie.kb.loader import MAX_FILE_BYTES, load_yaml
 from vigie.kb.model import KnowledgeBaseFile, Ownership
 
 
@@ -33,7 +34,12 @@ def read_kb_yaml(
     del kb, limits  # checked by the caller (size) and by finalise (references)
     draft = Draft(name=name)
     try:
-        data: Any = yaml.safe_load(path.read_bytes().decode("utf-8"))
+        if path.stat().st_size > MAX_FILE_BYTES:
+            draft.fatal = Issue.of(
+                name, "file_too_large", size=path.stat().st_size, limit=MAX_FILE_BYTES
+            )
+            return draft
+        data: Any = load_yaml(path.read_bytes().decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         draft.records_read = 1
         draft.reject(name, "broken_json", reason=str(exc)[:200])
