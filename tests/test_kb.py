@@ -35,7 +35,7 @@ def test_starter_kb_sizes(kb: KnowledgeBase) -> None:
     assert len(kb.evidence) == 8
     assert len(kb.responses) == 2
     assert len(kb.contexts) == 1
-    assert len(kb.categories) == 7
+    assert len(kb.categories) == 8
 
 
 def test_starter_kb_has_the_seven_groups_and_the_others_named(kb: KnowledgeBase) -> None:

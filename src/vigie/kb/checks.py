@@ -18,6 +18,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[str]:
     """Every problem found across the merged files, in a stable order."""
     return [
         *_companies(kb),
+        *_extensions(kb),
         *_ownership(kb),
         *_products(kb),
         *_evidence(kb),
@@ -47,6 +48,15 @@ def _companies(kb: KnowledgeBase) -> list[str]:
             problems.append(f"{where}: unknown parent {company.parent!r}")
         elif any(kb.groups.has_cycle(company.id, day) for day in days):
             problems.append(f"{where}: parent links form a cycle")
+    return problems
+
+
+def _extensions(kb: KnowledgeBase) -> list[str]:
+    problems = []
+    for ext in kb.extensions:
+        where = _where(kb, "extensions", ext.company, "extension of")
+        problems += _missing(where, "company", (ext.company,), kb.companies)
+        problems += _missing(where, "source", ext.sources, kb.sources)
     return problems
 
 
@@ -136,6 +146,7 @@ def _cited(kb: KnowledgeBase) -> set[str]:
     lists += [p.sources for p in kb.products.values()]
     lists += [o.sources for o in kb.ownership]
     lists += [r.sources for r in kb.relationships.values()]
+    lists += [e.sources for e in kb.extensions]
     return {s for sources in lists for s in sources}
 
 
