@@ -35,6 +35,11 @@ def test_weights_cover_every_starter_category(
     assert set(weights.source_weights) == set(SourceType)
 
 
+def test_unknown_category_gets_the_default(weights: AssessmentWeights) -> None:
+    assert weights.parts("a-users-own-category") == weights.default_severity
+    assert weights.involvement_of("a-users-own-category") == "directly_linked"
+
+
 def test_corroboration_by_hand(weights: AssessmentWeights) -> None:
     # 1 - (1 - 0.6) * (1 - 0.5) = 0.8
     types = [SourceType.JOURNALISM, SourceType.NGO]

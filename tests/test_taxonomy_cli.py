@@ -35,7 +35,7 @@ def test_screen_gives_categories(tmp_path: Path, decp_excerpt: Path, lang: str) 
     assert rows[0]["category_reason"] == reason
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert list(summary)[-1] == "by_category"
+    assert "by_category" in summary
     by_category = summary["by_category"]
     # Every loaded record is in exactly one category.
     assert sum(c["records"] for c in by_category.values()) == summary["records_loaded"] == 13
@@ -54,8 +54,8 @@ def test_screen_gives_categories(tmp_path: Path, decp_excerpt: Path, lang: str) 
 
     html = (out / "report.html").read_text(encoding="utf-8")
     title = {
-        "en": "Exposure by technology category",
-        "fr": "Exposition par catégorie technologique",
+        "en": "All records by technology category",
+        "fr": "Tous les marchés par catégorie de technologie",
     }
     assert title[lang] in html
     assert by_category["telecom"]["label"][lang] in html

@@ -177,7 +177,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """The summary.json document; the first eight keys are the documented contract.
 
-    ``by_category`` (last) counts ``records`` (the categorised records; by default those of
+    ``by_category`` counts ``records`` (the categorised records; by default those of
     ``results``) per technology category (docs/taxonomy.md).
     """
     if records is None:

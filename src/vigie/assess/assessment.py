@@ -46,12 +46,21 @@ class AssessmentWeights(_Strict):
     """The validated content of ``assessment.yaml``."""
 
     severity: dict[str, SeverityParts]
+    default_severity: SeverityParts
     severe_from: float = Field(ge=0, le=1)
     source_weights: dict[SourceType, float]
     source_rank: tuple[SourceType, ...]
     involvement: dict[str, Involvement]
     technologies: dict[str, tuple[str, ...]]
     leverage: Leverage
+
+    def parts(self, category: str) -> SeverityParts:
+        """Severity components of an evidence category (the default when not listed)."""
+        return self.severity.get(category, self.default_severity)
+
+    def involvement_of(self, category: str) -> Involvement:
+        """UNGP 13 involvement recorded for a category (``directly_linked`` when not listed)."""
+        return self.involvement.get(category, "directly_linked")
 
 
 @cache
@@ -114,8 +123,8 @@ def _assess_item(
     kb: KnowledgeBase, item: Evidence, group_id: str, weights: AssessmentWeights
 ) -> ItemAssessment:
     # The item's most severe category decides its severity (first listed on a tie).
-    category = max(item.categories, key=lambda c: _severity(weights.severity[c]))
-    parts = weights.severity[category]
+    category = max(item.categories, key=lambda c: _severity(weights.parts(c)))
+    parts = weights.parts(category)
     types = tuple(kb.sources[s].type for s in dict.fromkeys(item.sources))
     context = kb.contexts.get(item.context) if item.context else None
     return ItemAssessment(
@@ -164,7 +173,7 @@ def involvement(
         for kind in item.evidence.categories:
             concerned = weights.technologies.get(kind, ())
             if category is not None and category in concerned:
-                found.append(weights.involvement[kind])
+                found.append(weights.involvement_of(kind))
             else:
                 found.append("directly_linked")
     return min(found, key=INVOLVEMENT_ORDER.index)
