@@ -24,9 +24,10 @@ from vigie.assess.alternatives import (
     screen,
     shipped_alternatives,
     viable_count,
+    view_record,
 )
 from vigie.assess.alternatives_data import MAX_FILE_BYTES, check_references, shipped_path
-from vigie.assess.policy import AlternativeCriteria, load_policy
+from vigie.assess.policy import AlternativeCriteria, DecisionKind, evaluate, load_policy
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.kb.model import Category, Company, Evidence, KnowledgeBaseFile, Source, Text
 from vigie.present.i18n import LANGUAGES, Messages
@@ -298,6 +299,66 @@ def test_order_is_deterministic(
         again = alternatives_for("cloud-data", kb, matcher, criteria, shuffled)
         assert [v.provider.id for v in again] == ids
         assert [v.reasons for v in again] == [v.reasons for v in first]
+
+
+# --- with a policy ----------------------------------------------------------------------------
+
+
+SEVERE_CONFLICT = {
+    "assessment.evidence_count": 3,
+    "assessment.severity": 0.89,
+    "assessment.confidence": 0.8,
+    "assessment.severe_confidence": 0.8,
+    "assessment.strongest_source": "un_body",
+    "assessment.heightened": True,
+    "record.dual_use": True,
+}
+
+
+def test_viable_alternatives_decide_an_exclusion(
+    kb: KnowledgeBase, matcher: Matcher, data: AlternativesFile
+) -> None:
+    policy = load_policy("seed-ethical-procurement")
+    lenient = alternatives_for("cloud-data", kb, matcher, policy.alternatives, data)
+    decision = evaluate(policy, {**SEVERE_CONFLICT, "alternatives.viable": viable_count(lenient)})
+    assert decision.kind is DecisionKind.EXCLUDE
+    # stricter criteria leave one viable alternative...
+    strict = policy.alternatives.model_copy(
+        update={"require_certifications": ("secnumcloud",), "require_open_source": True}
+    )
+    views = alternatives_for("cloud-data", kb, matcher, strict, data)
+    assert [v.provider.id for v in views if v.viable] == ["clean"]
+    # ...and with a requirement that none meets: no viable alternative, no exclusion
+    none = strict.model_copy(update={"require_certifications": ("iso-27001",)})
+    views = alternatives_for("cloud-data", kb, matcher, none, data)
+    decision = evaluate(policy, {**SEVERE_CONFLICT, "alternatives.viable": viable_count(views)})
+    assert decision.kind is DecisionKind.ENHANCED_DUE_DILIGENCE
+
+
+def test_view_record_names_every_alternative_and_why(
+    kb: KnowledgeBase, matcher: Matcher, data: AlternativesFile
+) -> None:
+    criteria = AlternativeCriteria(exclude_documented=True, require_open_source=True)
+    views = alternatives_for("cloud-data", kb, matcher, criteria, data)
+    records = [view_record(v, Messages("en")) for v in views]
+    assert [r["id"] for r in records] == [v.provider.id for v in views]
+    documented = next(r for r in records if r["id"] == "documented")
+    assert documented["viable"] is False
+    assert documented["hits"] == [
+        {
+            "name": "BigCloud France",
+            "tie": None,
+            "own_group": True,
+            "group_id": "bigcloud",
+            "group_name": "BigCloud Inc",
+            "evidence": ["ev1"],
+        }
+    ]
+    texts = [reason["text"] for reason in documented["reasons"]]  # type: ignore[attr-defined]
+    assert texts[0] == (
+        'documented in the knowledge base: "BigCloud France" matches group BigCloud Inc '
+        "(evidence items: 1)"
+    )
 
 
 # --- messages ----------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ __all__ = [
     "shipped_alternatives",
     "viability",
     "viable_count",
+    "view_record",
 ]
 
 
@@ -211,6 +212,40 @@ def describe(reason: Reason, t: Callable[..., str]) -> str:
     if "relation" in params:
         params["relation"] = t(f"alternatives_relation_{params['relation']}")
     return t(reason.key, **params)
+
+
+def view_record(view: AlternativeView, t: Callable[..., str]) -> dict[str, object]:
+    """A JSON-ready summary of a view, with the reasons' texts in the catalogue ``t``'s language.
+
+    For reports and exports: provider id and name, viability, each reason (key, text, outcome,
+    blocking, source ids) and each screening hit (name, tie, group, evidence ids).
+    """
+    return {
+        "id": view.provider.id,
+        "name": view.provider.name,
+        "viable": view.viable,
+        "reasons": [
+            {
+                "key": r.key,
+                "text": describe(r, t),
+                "outcome": r.outcome,
+                "blocking": r.blocking,
+                "sources": list(r.sources),
+            }
+            for r in view.reasons
+        ],
+        "hits": [
+            {
+                "name": h.screened_name,
+                "tie": h.tie.relation if h.tie else None,
+                "own_group": h.own_group,
+                "group_id": h.group_id,
+                "group_name": h.group_name,
+                "evidence": list(h.evidence_ids),
+            }
+            for h in view.hits
+        ],
+    }
 
 
 def viable_count(views: Iterable[AlternativeView]) -> int:

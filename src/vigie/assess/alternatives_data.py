@@ -50,6 +50,7 @@ class SourceType(StrEnum):
 
     LAW = "law"
     REGULATOR = "regulator"
+    GOVERNMENT = "government"
     COMPANY = "company"
     JOURNALISM = "journalism"
     REFERENCE = "reference"
