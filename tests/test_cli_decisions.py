@@ -110,3 +110,36 @@ def test_report_unknown_company_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "company", "nope", "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2
     assert "nope" in result.output
+
+
+def test_decisions_json_lists_the_alternatives_considered(tmp_path: Path) -> None:
+    # A record of cloud hosting from a Microsoft entity, written as a DECP v1 file.
+    source = tmp_path / "cloud.json"
+    record = {
+        "id": "T-1",
+        "acheteur": {"id": "21750001600019", "nom": "Ville de Test"},
+        "_type": "Marché",
+        "objet": "Hébergement cloud des applications",
+        "codeCPV": "72317000-0",
+        "montant": 250000,
+        "dateNotification": "2024-05-02",
+        "titulaires": [
+            {
+                "typeIdentifiant": "SIRET",
+                "id": "00000000000000",
+                "denominationSociale": "MICROSOFT IRELAND OPERATIONS LIMITED",
+            }
+        ],
+    }
+    source.write_text(json.dumps({"marches": [record]}), encoding="utf-8")
+    out = _screen(tmp_path, source, "--policy", "seed-ethical-procurement")
+    cases = json.loads((out / "decisions.json").read_text("utf-8"))["cases"]
+    assert [c["decision"] for c in cases] == ["exclude"]
+    considered = cases[0]["alternatives"]
+    assert (
+        considered
+        and sum(a["viable"] for a in considered) == cases[0]["facts"]["alternatives.viable"]
+    )
+    assert all(r["text"] for a in considered for r in a["reasons"])
+    report = (out / "report.html").read_text("utf-8")
+    assert considered[0]["name"] in report

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from vigie.assess.alternatives import view_record
 from vigie.assess.decisions import CaseDecision
 from vigie.present.i18n import Messages
 from vigie.present.outputs import safe_cell, write_csv
@@ -104,6 +105,7 @@ def decisions_document(decisions: Sequence[CaseDecision], t: Messages) -> list[d
                 }
                 for fired in case.decision.fired
             ],
+            "alternatives": [view_record(view, t) for view in case.alternatives],
         }
         for case in decisions
     ]
