@@ -16,7 +16,7 @@ from lxml import etree
 
 from vigie.sources.records import Note
 
-_PROLOG_BYTES = 1 << 16
+PROLOG_BYTES = 1 << 16
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.ASCII)
 _ERROR_CHARS = 200
 
@@ -52,7 +52,7 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     """
     if len(data) > max_bytes:
         raise XmlRefused(Note.of("file_too_large", size=len(data), limit=max_bytes))
-    if _prolog_declares_doctype(data):
+    if prolog_declares_doctype(data):
         raise XmlRefused(Note.of("xml_dtd"))
     try:
         root = etree.fromstring(data, _parser())
@@ -67,9 +67,9 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     return root
 
 
-def _prolog_declares_doctype(data: bytes) -> bool:
+def prolog_declares_doctype(data: bytes) -> bool:
     """Whether a ``<!DOCTYPE`` appears before the first element (UTF-8/16/32 or 8-bit)."""
-    head = data[:_PROLOG_BYTES]
+    head = data[:PROLOG_BYTES]
     text = _decode_head(head)
     for match in re.finditer(r"<([!?A-Za-z_:])", text):
         if match.group(1) in "!?":
