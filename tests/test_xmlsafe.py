@@ -108,3 +108,14 @@ def test_text_of_collapses_whitespace() -> None:
     assert text_of(root) == "one two three"
     assert text_of(None) is None
     assert text_of(parse_xml(b"<a>  </a>", BIG)) is None
+
+
+def test_every_code_of_the_xml_area_is_documented() -> None:
+    from vigie.sources.codes import XML_REJECTION_CODES, XML_WARNING_CODES
+
+    docs = Path(__file__).parent.parent / "docs"
+    text = (docs / "inputs-ted.md").read_text(encoding="utf-8") + (
+        docs / "inputs-spreadsheets.md"
+    ).read_text(encoding="utf-8")
+    missing = sorted(c for c in XML_REJECTION_CODES | XML_WARNING_CODES if f"`{c}`" not in text)
+    assert missing == []
