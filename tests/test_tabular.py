@@ -305,3 +305,24 @@ def test_every_written_row_is_accounted_for(rows: list[list[str]]) -> None:
         result = check(read_tabular(path, mapping(delimiter=",")))
     non_blank = [row for row in rows if any(" ".join(cell.split()) for cell in row)]
     assert result.records_read == len(non_blank)
+
+
+@SETTINGS
+@given(
+    st.text(max_size=200)
+    | st.dictionaries(
+        st.sampled_from(["columns", "encoding", "delimiter", "header_row", "date_format", "x"]),
+        st.none() | st.integers() | st.text(max_size=10) | st.dictionaries(CELL, CELL, max_size=3),
+        max_size=4,
+    ).map(lambda d: yaml.safe_dump(d, allow_unicode=True))
+)
+def test_any_mapping_file_loads_or_is_explained(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            loaded = load_mapping(path)
+        except MappingError as exc:
+            assert exc.problems
+        else:
+            assert loaded.columns.mapped()

@@ -128,12 +128,13 @@ def _read_lot_result(
 
 
 def _contract_tenders(contract: etree._Element | None, own: list[Tender]) -> tuple[Tender, ...]:
-    """The lot result's winning tenders that the contract settles (all of them if unsaid)."""
+    """The lot result's winning tenders that the contract refers to (all if it names none)."""
     if contract is None:
         return tuple(own)
     ids = {e.text for e in contract.iterfind("efac:LotTender/cbc:ID", NS)}
-    chosen = tuple(tender for tender in own if tender.id in ids)
-    return chosen or tuple(own)
+    if not ids:
+        return tuple(own)
+    return tuple(tender for tender in own if tender.id in ids)
 
 
 def _record(
