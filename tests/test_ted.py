@@ -267,3 +267,20 @@ def test_mutated_texts_never_crash(data: st.DataObject) -> None:
     value = data.draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     _read_bytes(text.replace(target, escaped).encode("utf-8", "replace"))
+
+
+def test_stray_latin1_bytes_are_repaired(tmp_path: Path) -> None:
+    original = LOTS.read_bytes()
+    tribunal, secretario = "Tribunal Catalán".encode(), b"Secretario General"
+    data = original.replace(tribunal, "Tribunal Catalán".encode("cp1252"))
+    data = data.replace(secretario, "Secretario Général".encode("cp1252"))
+    path = tmp_path / "latin1.xml"
+    path.write_bytes(data)
+    result = check(read_ted(path))
+    assert len(result.records) == 3
+    assert result.records[0].buyer.name is not None
+    assert result.records[0].buyer.name.startswith("Secretario Général")
+    repaired = original.count(tribunal) + 2 * original.count(secretario)  # one byte per é
+    assert [(w.position, w.note.as_dict()) for w in result.warnings] == [
+        ("(file)", {"n": str(repaired)})
+    ]

@@ -38,7 +38,7 @@ from vigie.sources.xmlsafe import (
     XmlRefused,
     canonical_bytes,
     local,
-    parse_xml,
+    parse_xml_repairing,
     sniff_root,
     xpath_of,
 )
@@ -71,10 +71,12 @@ def read_eforms(path: Path, label: str | None = None, limits: Limits | None = No
 def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> None:
     """Read one eForms notice document (bytes) into ``result``."""
     try:
-        root = parse_xml(data, limits.max_member_bytes)
+        root, repaired = parse_xml_repairing(data, limits.max_member_bytes)
     except XmlRefused as exc:
         result.rejections.append(Rejection(label, "(file)", exc.note))
         return
+    if repaired:
+        result.warnings.append(Warning_(label, "(file)", Note.of("not_utf8", n=repaired)))
     namespace = etree.QName(root).namespace or ""
     if not namespace.startswith(UBL_PREFIX) or local(root) not in EFORMS_ROOTS:
         note = Note.of("eforms_not_eforms", root=local(root)[:60])

@@ -32,7 +32,7 @@ from vigie.sources.xmlsafe import (
     XmlRefused,
     canonical_bytes,
     local,
-    parse_xml,
+    parse_xml_repairing,
     sniff_root,
     text_of,
     xpath_of,
@@ -99,10 +99,12 @@ class _Notice:
 def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> None:
     """Read one notice document (bytes) into ``result``."""
     try:
-        root = parse_xml(data, limits.max_member_bytes)
+        root, repaired = parse_xml_repairing(data, limits.max_member_bytes)
     except XmlRefused as exc:
         result.rejections.append(Rejection(label, "(file)", exc.note))
         return
+    if repaired:
+        result.warnings.append(Warning_(label, "(file)", Note.of("not_utf8", n=repaired)))
     ns = etree.QName(root).namespace or ""
     if local(root) != "TED_EXPORT" or not NAMESPACE.search(ns):
         wrong = Note.of("ted_not_ted", root=local(root)[:60])
