@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import tempfile
 import zipfile
@@ -326,3 +327,23 @@ def test_any_mapping_file_loads_or_is_explained(text: str) -> None:
             assert exc.problems
         else:
             assert loaded.columns.mapped()
+
+
+@functools.cache
+def _workbook_bytes() -> bytes:
+    """One workbook for every example (its bytes change with the time it is written)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return _workbook(Path(folder) / "w.xlsx", XLSX_ROWS).read_bytes()
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_workbooks_never_crash(data: st.DataObject) -> None:
+    original = _workbook_bytes()
+    with tempfile.TemporaryDirectory() as folder:
+        start = data.draw(st.integers(0, len(original) - 1))
+        length = data.draw(st.integers(0, 40))
+        insert = data.draw(st.binary(max_size=40))
+        path = Path(folder) / "m.xlsx"
+        path.write_bytes(original[:start] + insert + original[start + length :])
+        check(read_tabular(path, mapping(header_row=2)))
