@@ -24,7 +24,8 @@ from vigie.sources.eforms_parts import (
     not_award_reason,
     notice_of,
 )
-from vigie.sources.files import Limits, MemberError, iter_members, sha256_file
+from vigie.sources.files import Limits, MemberError, sha256_file
+from vigie.sources.notice_files import iter_notice_members
 from vigie.sources.records import (
     Classification,
     Note,
@@ -60,7 +61,7 @@ def read_eforms(path: Path, label: str | None = None, limits: Limits | None = No
     limits = limits or Limits()
     label = label or str(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
-    for member in iter_members(path, label, limits):
+    for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:

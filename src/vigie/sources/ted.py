@@ -18,7 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from vigie.sources import fieldvalues as fv
-from vigie.sources.files import Limits, MemberError, iter_members, sha256_file
+from vigie.sources.files import Limits, MemberError, sha256_file
+from vigie.sources.notice_files import iter_notice_members
 from vigie.sources.records import (
     Classification,
     Note,
@@ -58,7 +59,7 @@ def read_ted(path: Path, label: str | None = None, limits: Limits | None = None)
     limits = limits or Limits()
     label = label or str(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
-    for member in iter_members(path, label, limits):
+    for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
