@@ -219,3 +219,37 @@ def test_mutated_values_never_crash(data: st.DataObject) -> None:
     value = data.draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     _read_bytes(text.replace(target, escaped).encode("utf-8", "replace"))
+
+
+def test_mixed_package_counts_every_notice_once(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    from vigie.sources import notices
+
+    package = tmp_path / "mixed.tar.gz"
+    ted_dir = FIXTURES / "ted-xml"
+    files = [ted_dir / "20-157543-001-EXP.xml", LOTS, ted_dir / "20-156049-001-EXP.xml"]
+    with tarfile.open(package, "w:gz") as archive:
+        for index, path in enumerate([*files, None]):
+            data = b"not a notice" if path is None else path.read_bytes()
+            info = tarfile.TarInfo(f"{index}.xml")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    result = check(notices.read_notices(package, "mixed"))
+    assert result.format == notices.FORMAT
+    assert [r.record_id for r in result.records] == [
+        "153579-2020/1",
+        "153579-2020/2",
+        "153579-2020/3",
+        "153579-2020/RES-0001/CON-0001",
+        "153579-2020/RES-0002/CON-0001",
+        "153579-2020/RES-0003/CON-0001",
+    ]
+    assert [(r.source_file, r.note.code) for r in result.rejections] == [
+        ("mixed!2.xml", "ted_not_award"),
+        ("mixed!3.xml", "xml_malformed"),
+    ]
+    assert notices.sniff(LOTS.read_bytes()[:4096], "x.xml")
+    assert notices.sniff((ted_dir / "20-157543-001-EXP.xml").read_bytes()[:4096], "x.xml")
+    assert not notices.sniff(package.read_bytes()[:4096], "mixed.tar.gz")  # compressed

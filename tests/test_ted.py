@@ -267,3 +267,63 @@ def test_mutated_texts_never_crash(data: st.DataObject) -> None:
     value = data.draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     _read_bytes(text.replace(target, escaped).encode("utf-8", "replace"))
+
+
+def test_stray_latin1_bytes_are_repaired(tmp_path: Path) -> None:
+    original = LOTS.read_bytes()
+    tribunal, secretario = "Tribunal Catalán".encode(), b"Secretario General"
+    data = original.replace(tribunal, "Tribunal Catalán".encode("cp1252"))
+    data = data.replace(secretario, "Secretario Général".encode("cp1252"))
+    path = tmp_path / "latin1.xml"
+    path.write_bytes(data)
+    result = check(read_ted(path))
+    assert len(result.records) == 3
+    assert result.records[0].buyer.name is not None
+    assert result.records[0].buyer.name.startswith("Secretario Général")
+    repaired = original.count(tribunal) + 2 * original.count(secretario)  # one byte per é
+    assert [(w.position, w.note.as_dict()) for w in result.warnings] == [
+        ("(file)", {"n": str(repaired)})
+    ]
+
+
+def _tar(path: Path, members: list[tuple[str, bytes]], mode: str = "w:gz") -> Path:
+    import io
+    import tarfile
+
+    with tarfile.open(path, mode) as archive:  # type: ignore[call-overload]
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize("mode", ["w:gz", "w"])
+def test_ted_packages_are_tar_archives(tmp_path: Path, mode: str) -> None:
+    members = [(f"2020/{p.name}", p.read_bytes()) for p in sorted(TED.glob("*.xml"))]
+    package = _tar(tmp_path / "daily.tar.gz", members, mode)
+    result = check(read_ted(package, "daily.tar.gz"))
+    assert len(result.records) == sum(n for n, _ in EXPECTED.values())
+    assert len(result.rejections) == sum(len(c) for _, c in EXPECTED.values())
+    assert result.records[0].source_file.startswith("daily.tar.gz!2020/")
+
+
+def test_tar_bounds(tmp_path: Path) -> None:
+    notice = LOTS.read_bytes()
+    bomb = _tar(tmp_path / "bomb.tar.gz", [("a.xml", notice), ("zeros.xml", b"\0" * 500_000)])
+    tight = Limits(ratio_floor_bytes=50_000, max_ratio=10)
+    result = check(read_ted(bomb, "bomb", tight))
+    assert len(result.records) == 3
+    assert [(r.source_file, r.note.code) for r in result.rejections] == [
+        ("bomb!zeros.xml", "zip_ratio")
+    ]
+    many = _tar(tmp_path / "many.tar.gz", [(f"{i}.xml", notice) for i in range(4)])
+    result = check(read_ted(many, "many", Limits(max_members=2)))
+    assert len(result.records) == 6
+    assert [r.note.code for r in result.rejections] == ["zip_too_many_members"]
+    big = check(read_ted(many, "many", Limits(max_member_bytes=1000)))
+    assert [r.note.code for r in big.rejections] == ["zip_member_too_large"] * 4
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(many.read_bytes()[:3000])
+    result = check(read_ted(broken, "broken"))
+    assert result.rejections[-1].note.code == "xml_tar_unreadable"

@@ -8,7 +8,7 @@ import pytest
 
 from vigie.sources.eforms import read_eforms
 from vigie.sources.ted import read_ted
-from vigie.sources.xmlsafe import XmlRefused, parse_xml, text_of, xpath_of
+from vigie.sources.xmlsafe import XmlRefused, parse_xml, parse_xml_repairing, text_of, xpath_of
 
 HOSTILE = Path(__file__).parent / "fixtures" / "ted" / "hostile"
 HOSTILE_FILES = sorted(HOSTILE.glob("*.xml"))
@@ -108,3 +108,31 @@ def test_text_of_collapses_whitespace() -> None:
     assert text_of(root) == "one two three"
     assert text_of(None) is None
     assert text_of(parse_xml(b"<a>  </a>", BIG)) is None
+
+
+def test_every_code_of_the_xml_area_is_documented() -> None:
+    from vigie.sources.codes import XML_REJECTION_CODES, XML_WARNING_CODES
+
+    docs = Path(__file__).parent.parent / "docs"
+    text = (docs / "inputs-ted.md").read_text(encoding="utf-8") + (
+        docs / "inputs-spreadsheets.md"
+    ).read_text(encoding="utf-8")
+    missing = sorted(c for c in XML_REJECTION_CODES | XML_WARNING_CODES if f"`{c}`" not in text)
+    assert missing == []
+
+
+def test_repairing_reads_stray_bytes_of_utf8_documents_only() -> None:
+    root, repaired = parse_xml_repairing(b"<?xml version='1.0'?><a>caf\xe9</a>", BIG)
+    assert (text_of(root), repaired) == ("café", 1)
+    root, repaired = parse_xml_repairing(b"<a>caf\xc3\xa9</a>", BIG)
+    assert (text_of(root), repaired) == ("café", 0)
+    latin = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\xe9</a>"
+    assert text_of(parse_xml_repairing(latin, BIG)[0]) == "café"
+    with pytest.raises(XmlRefused) as caught:  # declared UTF-16 but not: not repaired
+        parse_xml_repairing(b"<?xml version='1.0' encoding='UTF-16'?><a>\xe9</a>", BIG)
+    assert caught.value.note.code == "xml_malformed"
+    with pytest.raises(XmlRefused) as caught:  # still refused for its DTD
+        parse_xml_repairing(b"<!DOCTYPE a><a>\xe9</a>", BIG)
+    assert caught.value.note.code == "xml_dtd"
+    with pytest.raises(XmlRefused):  # broken beyond the encoding
+        parse_xml_repairing(b"<a>\xe9<b></a>", BIG)

@@ -41,6 +41,7 @@ XML_REJECTION_CODES = frozenset(
     {
         "xml_malformed",
         "xml_dtd",
+        "xml_tar_unreadable",
         "ted_not_ted",
         "ted_no_form",
         "ted_unsupported_form",

@@ -24,7 +24,8 @@ from vigie.sources.eforms_parts import (
     not_award_reason,
     notice_of,
 )
-from vigie.sources.files import Limits, MemberError, iter_members, sha256_file
+from vigie.sources.files import Limits, MemberError, sha256_file
+from vigie.sources.notice_files import iter_notice_members
 from vigie.sources.records import (
     Classification,
     Note,
@@ -38,7 +39,7 @@ from vigie.sources.xmlsafe import (
     XmlRefused,
     canonical_bytes,
     local,
-    parse_xml,
+    parse_xml_repairing,
     sniff_root,
     xpath_of,
 )
@@ -60,7 +61,7 @@ def read_eforms(path: Path, label: str | None = None, limits: Limits | None = No
     limits = limits or Limits()
     label = label or str(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
-    for member in iter_members(path, label, limits):
+    for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
@@ -71,10 +72,12 @@ def read_eforms(path: Path, label: str | None = None, limits: Limits | None = No
 def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> None:
     """Read one eForms notice document (bytes) into ``result``."""
     try:
-        root = parse_xml(data, limits.max_member_bytes)
+        root, repaired = parse_xml_repairing(data, limits.max_member_bytes)
     except XmlRefused as exc:
         result.rejections.append(Rejection(label, "(file)", exc.note))
         return
+    if repaired:
+        result.warnings.append(Warning_(label, "(file)", Note.of("not_utf8", n=repaired)))
     namespace = etree.QName(root).namespace or ""
     if not namespace.startswith(UBL_PREFIX) or local(root) not in EFORMS_ROOTS:
         note = Note.of("eforms_not_eforms", root=local(root)[:60])
@@ -128,12 +131,13 @@ def _read_lot_result(
 
 
 def _contract_tenders(contract: etree._Element | None, own: list[Tender]) -> tuple[Tender, ...]:
-    """The lot result's winning tenders that the contract settles (all of them if unsaid)."""
+    """The lot result's winning tenders that the contract refers to (all if it names none)."""
     if contract is None:
         return tuple(own)
     ids = {e.text for e in contract.iterfind("efac:LotTender/cbc:ID", NS)}
-    chosen = tuple(tender for tender in own if tender.id in ids)
-    return chosen or tuple(own)
+    if not ids:
+        return tuple(own)
+    return tuple(tender for tender in own if tender.id in ids)
 
 
 def _record(

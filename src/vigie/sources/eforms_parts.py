@@ -143,9 +143,10 @@ def _organisations(
             continue
         country = find_text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode")
         notes: list[Note] = []
+        legal = company.find("cac:PartyLegalEntity/cbc:CompanyID", NS)
         parties[key] = Party(
-            id=find_text(company, "cac:PartyLegalEntity/cbc:CompanyID"),
-            scheme=None,
+            id=text_of(legal),
+            scheme=None if legal is None else legal.get("schemeName"),
             name=find_text(company, "cac:PartyName/cbc:Name"),
             country=fv.country(country, notes),
         )

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from vigie.sources import fieldvalues as fv
-from vigie.sources.files import Limits, MemberError, iter_members, sha256_file
+from vigie.sources.files import Limits, MemberError, sha256_file
+from vigie.sources.notice_files import iter_notice_members
 from vigie.sources.records import (
     Classification,
     Note,
@@ -32,7 +33,7 @@ from vigie.sources.xmlsafe import (
     XmlRefused,
     canonical_bytes,
     local,
-    parse_xml,
+    parse_xml_repairing,
     sniff_root,
     text_of,
     xpath_of,
@@ -58,7 +59,7 @@ def read_ted(path: Path, label: str | None = None, limits: Limits | None = None)
     limits = limits or Limits()
     label = label or str(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
-    for member in iter_members(path, label, limits):
+    for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
@@ -80,6 +81,8 @@ class _Notice:
     notice_date: str | None
     cpv_labels: dict[str, str]
     buyer_notes: tuple[Note, ...] = ()
+    lots: dict[str, etree._Element] = field(default_factory=dict)
+    single_lot: etree._Element | None = None
 
     def q(self, path: str) -> str:
         """An ElementPath in the notice's namespace (``A/B`` -> ``{ns}A/{ns}B``)."""
@@ -97,10 +100,12 @@ class _Notice:
 def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> None:
     """Read one notice document (bytes) into ``result``."""
     try:
-        root = parse_xml(data, limits.max_member_bytes)
+        root, repaired = parse_xml_repairing(data, limits.max_member_bytes)
     except XmlRefused as exc:
         result.rejections.append(Rejection(label, "(file)", exc.note))
         return
+    if repaired:
+        result.warnings.append(Warning_(label, "(file)", Note.of("not_utf8", n=repaired)))
     ns = etree.QName(root).namespace or ""
     if local(root) != "TED_EXPORT" or not NAMESPACE.search(ns):
         wrong = Note.of("ted_not_ted", root=local(root)[:60])
@@ -115,8 +120,10 @@ def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> 
         result.rejections.append(Rejection(label, xpath_of(form), note))
         return
     notice = _notice(label, root, ns, form)
+    base = f"{xpath_of(form)}/AWARD_CONTRACT"
     for index, award in enumerate(awards, start=1):
-        _read_award(notice, award, index, result)
+        position = f"{base}[{index}]" if len(awards) > 1 else base
+        _read_award(notice, award, index, position, result)
 
 
 def _original_form(
@@ -168,6 +175,7 @@ def _notice(label: str, root: etree._Element, ns: str, form: etree._Element) -> 
         legal is not None and legal.get("VALUE") == CONCESSION_DIRECTIVE
     )
     dispatch = bare.text(form, "COMPLEMENTARY_INFO/DATE_DISPATCH_NOTICE")
+    lots, single_lot = _lots(bare, form)
     buyer_notes: list[Note] = []
     buyer = _party(bare, bare.find(form, "CONTRACTING_BODY/ADDRESS_CONTRACTING_BODY"), buyer_notes)
     return _Notice(
@@ -181,6 +189,8 @@ def _notice(label: str, root: etree._Element, ns: str, form: etree._Element) -> 
         notice_date=dispatch,
         cpv_labels={k: v for k, v in labels.items() if v},
         buyer_notes=tuple(buyer_notes),
+        lots=lots,
+        single_lot=single_lot,
     )
 
 
@@ -209,8 +219,9 @@ def _party(notice: _Notice, address: etree._Element | None, notes: list[Note]) -
     )
 
 
-def _read_award(notice: _Notice, award: etree._Element, index: int, result: ReadResult) -> None:
-    position = xpath_of(award)
+def _read_award(
+    notice: _Notice, award: etree._Element, index: int, position: str, result: ReadResult
+) -> None:
     awarded = notice.find(award, "AWARDED_CONTRACT")
     if awarded is None:
         missing = notice.find(award, "NO_AWARDED_CONTRACT")
@@ -221,7 +232,7 @@ def _read_award(notice: _Notice, award: etree._Element, index: int, result: Read
         result.rejections.append(Rejection(notice.label, position, note, excerpt[:300]))
         return
     notes: list[Note] = []
-    record = _record(notice, award, awarded, index, notes)
+    record = _record(notice, award, awarded, (index, position), notes)
     result.records.append(record)
     result.warnings.extend(Warning_(notice.label, position, note) for note in notes)
 
@@ -230,9 +241,10 @@ def _record(
     notice: _Notice,
     award: etree._Element,
     awarded: etree._Element,
-    index: int,
+    place: tuple[int, str],
     notes: list[Note],
 ) -> ProcurementRecord:
+    index, position = place
     notes.extend(notice.buyer_notes)
     if notice.buyer.name is None and notice.buyer.id is None:
         notes.append(Note.of("xml_no_buyer"))
@@ -250,7 +262,7 @@ def _record(
     obj = notice.find(notice.form, "OBJECT_CONTRACT")
     return ProcurementRecord(
         source_file=notice.label,
-        position=xpath_of(award),
+        position=position,
         line=award.sourceline or 0,
         record_id=f"{notice.doc_id}/{award.get('ITEM') or index}",
         kind=notice.kind,
@@ -272,11 +284,23 @@ def _record(
 
 def _lot(notice: _Notice, award: etree._Element) -> etree._Element | None:
     """The lot (``OBJECT_DESCR``) an award is for: same ``LOT_NO``, or the only one."""
-    lots = notice.form.findall(notice.q("OBJECT_CONTRACT/OBJECT_DESCR"))
     number = notice.text(award, "LOT_NO")
     if number is not None:
-        return next((lot for lot in lots if notice.text(lot, "LOT_NO") == number), None)
-    return lots[0] if len(lots) == 1 else None
+        return notice.lots.get(number)
+    return notice.single_lot
+
+
+def _lots(
+    notice: _Notice, form: etree._Element
+) -> tuple[dict[str, etree._Element], etree._Element | None]:
+    """The lots of a form by their number, and the lot when there is only one."""
+    found = form.findall(notice.q("OBJECT_CONTRACT/OBJECT_DESCR"))
+    by_number: dict[str, etree._Element] = {}
+    for lot in found:
+        number = notice.text(lot, "LOT_NO")
+        if number is not None:
+            by_number.setdefault(number, lot)
+    return by_number, (found[0] if len(found) == 1 else None)
 
 
 def _value(

@@ -14,11 +14,14 @@ import re
 
 from lxml import etree
 
+from vigie.sources.files import decode_text
 from vigie.sources.records import Note
 
-_PROLOG_BYTES = 1 << 16
+PROLOG_BYTES = 1 << 16
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.ASCII)
 _ERROR_CHARS = 200
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 
 
 class XmlRefused(Exception):
@@ -52,7 +55,7 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     """
     if len(data) > max_bytes:
         raise XmlRefused(Note.of("file_too_large", size=len(data), limit=max_bytes))
-    if _prolog_declares_doctype(data):
+    if prolog_declares_doctype(data):
         raise XmlRefused(Note.of("xml_dtd"))
     try:
         root = etree.fromstring(data, _parser())
@@ -67,9 +70,38 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     return root
 
 
-def _prolog_declares_doctype(data: bytes) -> bool:
+def parse_xml_repairing(data: bytes, max_bytes: int) -> tuple[etree._Element, int]:
+    """Like :func:`parse_xml`, and read stray non-UTF-8 bytes of a UTF-8 document as cp1252.
+
+    Returns the root and the number of bytes repaired (0 when the document was valid).
+    A document declaring another encoding is not repaired.
+    """
+    try:
+        return parse_xml(data, max_bytes), 0
+    except XmlRefused as refused:
+        if refused.note.code != "xml_malformed" or not _utf8_with_bad_bytes(data, max_bytes):
+            raise
+    decoded = decode_text(data)
+    text = _XML_DECLARATION.sub("", decoded.text, count=1)
+    return parse_xml(text.encode("utf-8"), max_bytes), decoded.repaired_bytes
+
+
+def _utf8_with_bad_bytes(data: bytes, max_bytes: int) -> bool:
+    if len(data) > max_bytes or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    declared = _ENCODING.search(data[:200])
+    if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def prolog_declares_doctype(data: bytes) -> bool:
     """Whether a ``<!DOCTYPE`` appears before the first element (UTF-8/16/32 or 8-bit)."""
-    head = data[:_PROLOG_BYTES]
+    head = data[:PROLOG_BYTES]
     text = _decode_head(head)
     for match in re.finditer(r"<([!?A-Za-z_:])", text):
         if match.group(1) in "!?":
