@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.ai.answers import AnswersError
+from vigie.ai.assessment import assess_file, fill_to_file, render_file
 from vigie.ai.bias import RATES
 from vigie.ai.bias_ci import BootstrapSettings
 from vigie.ai.bias_data import BiasColumns, BiasInputError
@@ -19,6 +20,8 @@ from vigie.ai.bias_report import render_bias_html, run_bias_audit
 from vigie.ai.canada_aia import AiaScore, score_answers_file
 from vigie.ai.footprint import FootprintError, compute_footprint, load_system
 from vigie.ai.footprint_report import render_footprint_markdown
+from vigie.ai.questionnaire_fill import Asker
+from vigie.ai.questionnaire_model import QUESTIONNAIRES as OWN_QUESTIONNAIRES
 from vigie.cli.app import LangOption, app, console, err, fail, resolve_lang
 from vigie.present import Messages
 
@@ -29,7 +32,11 @@ aia_app = typer.Typer(
 )
 app.add_typer(aia_app, name="aia")
 
-QUESTIONNAIRES = ("canada-aia",)
+QUESTIONNAIRES = ("canada-aia", *OWN_QUESTIONNAIRES)
+QuestionnaireOption = Annotated[
+    str,
+    typer.Option("--questionnaire", "-q", help="canada-aia or vigie-rights. / Questionnaire."),
+]
 
 
 class OutputFormat(StrEnum):
@@ -72,31 +79,52 @@ def _print_aia(t: Messages, result: AiaScore) -> None:
     console.print(t("ai_deduction_yes" if result.deduction_applied else "ai_deduction_no"))
 
 
+def _check_questionnaire(t: Messages, name: str, allowed: tuple[str, ...]) -> None:
+    if name not in allowed:
+        err.print(t("ai_unknown_questionnaire", name=name, choices=", ".join(allowed)))
+        raise typer.Exit(2)
+
+
+def _print_assessment(t: Messages, document: dict[str, Any]) -> None:
+    console.print(f"[bold]{escape(document['title'])}[/bold]")
+    console.print(t("ai_q_status_label") + " " + t("ai_q_status_" + document["status"]))
+    if document["stop"]:
+        console.print(f"[red]{escape(document['stop']['message'])}[/red]")
+    for item in document["classifications"].values():
+        console.print(t("ai_label_value", label=item["title"], value=item["label"]), markup=False)
+    for gap in document["gaps"]:
+        console.print(f"- {gap['message']}", markup=False)
+    for missing in document["missing"]:
+        console.print(f"? {missing['question']} ({missing['id']})", markup=False)
+
+
 @aia_app.command("score")
 def aia_score(
     answers: Annotated[
-        Path, typer.Argument(help="Saved answers (JSON). / Réponses enregistrées (JSON).")
+        Path, typer.Argument(help="Saved answers (JSON or YAML). / Réponses enregistrées.")
     ],
-    questionnaire: Annotated[
-        str,
-        typer.Option("--questionnaire", "-q", help="canada-aia. / Questionnaire à noter."),
-    ] = "canada-aia",
+    questionnaire: QuestionnaireOption = "canada-aia",
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text or json. / Format de sortie.")
     ] = OutputFormat.text,
     lang: LangOption = None,
 ) -> None:
-    """Score an answers file. / Noter un fichier de réponses."""
+    """Score or evaluate an answers file. / Noter ou évaluer un fichier de réponses."""
     t = Messages(resolve_lang(lang))
-    if questionnaire not in QUESTIONNAIRES:
-        err.print(
-            t("ai_unknown_questionnaire", name=questionnaire, choices=", ".join(QUESTIONNAIRES))
-        )
-        raise typer.Exit(2)
+    _check_questionnaire(t, questionnaire, QUESTIONNAIRES)
     try:
-        result, unknown = score_answers_file(str(answers))
+        if questionnaire != "canada-aia":
+            document = assess_file(questionnaire, str(answers), t)
+        else:
+            result, unknown = score_answers_file(str(answers))
     except AnswersError as exc:
         report_answers_error(t, exc)
+    if questionnaire != "canada-aia":
+        if output is OutputFormat.json:
+            typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            _print_assessment(t, document)
+        return
     if unknown:
         shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         err.print(t("ai_unknown_names", n=len(unknown), names=shown), markup=False)
@@ -104,6 +132,44 @@ def aia_score(
         typer.echo(json.dumps(result.summary()))
     else:
         _print_aia(t, result)
+
+
+class DocumentFormat(StrEnum):
+    """Formats of a written assessment."""
+
+    md = "md"
+    html = "html"
+
+
+@aia_app.command("report")
+def aia_report(
+    answers: Annotated[Path, typer.Argument(help="Answers (YAML or JSON). / Réponses.")],
+    questionnaire: QuestionnaireOption = "vigie-rights",
+    output: Annotated[
+        DocumentFormat, typer.Option("--format", help="md or html. / Format.")
+    ] = DocumentFormat.md,
+    lang: LangOption = None,
+) -> None:
+    """Write the assessment record. / Rédiger le compte rendu de l'évaluation."""
+    t = Messages(resolve_lang(lang))
+    _check_questionnaire(t, questionnaire, OWN_QUESTIONNAIRES)
+    try:
+        typer.echo(render_file(questionnaire, str(answers), t, output.value))
+    except AnswersError as exc:
+        report_answers_error(t, exc)
+
+
+@aia_app.command("fill")
+def aia_fill(
+    out: Annotated[Path, typer.Option("--output", "-o", help="Answers file to write (YAML).")],
+    questionnaire: QuestionnaireOption = "vigie-rights",
+    lang: LangOption = None,
+) -> None:
+    """Answer a questionnaire in the terminal. / Répondre dans le terminal."""
+    t = Messages(resolve_lang(lang))
+    _check_questionnaire(t, questionnaire, OWN_QUESTIONNAIRES)
+    fill_to_file(questionnaire, Asker(console, t), out)
+    console.print(t("ai_q_fill_saved", path=str(out)), markup=False)
 
 
 def _print_bias(t: Messages, document: dict[str, Any]) -> None:
