@@ -303,3 +303,12 @@ def test_locales_have_the_same_keys() -> None:
     fr = yaml.safe_load((root / "fr/ai.yaml").read_text(encoding="utf-8"))
     assert sorted(en) == sorted(fr)
     assert all(key.startswith("ai_") for key in en)
+
+
+def test_cnaf_worked_example_records_only_sourced_answers(rights: Any) -> None:
+    result = evaluate(rights, load_answers(rights, str(FIXTURES / "rights-cnaf.yaml")))
+    assert result["status"] == "incomplete"
+    assert result["classifications"]["ai_act_risk"].id == "high_risk"
+    assert result["missing"][:8] == [q.id for q in rights.sections[1].questions]
+    assert "next_review" in result["missing"]
+    assert result["gaps"] == []
