@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from vigie.ai.bias import Confusion, audit
@@ -251,3 +252,35 @@ def test_cli_json_and_html(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*args, "--reference", "nobody", "--lang", "en"])
     assert bad.exit_code == 2
     assert "nobody" in bad.stderr
+
+
+def test_reproduces_the_published_compas_figures() -> None:
+    fixture = yaml.safe_load(
+        (Path(__file__).parent / "fixtures" / "aia" / "compas-counts.yaml").read_text("utf-8")
+    )
+    counts = {g: Confusion(**c) for g, c in fixture["groups"].items()}
+    assert sum(c.count for c in counts.values()) == fixture["source_rows"]
+    result = audit(counts, reference="Caucasian")
+    for group, published in fixture["published"].items():
+        for rate, percent in published.items():
+            assert round(100 * result.groups[group][rate], 1) == percent, (group, rate)
+    # ProPublica's wording: "nearly twice as likely" to be misclassified as higher risk
+    ratio = result.groups["African-American"]["ratios_to_reference"]["false_positive_rate"]
+    assert 1.9 < ratio < 1.92
+    intervals = bootstrap(counts, BootstrapSettings(replicates=2000, seed=1))
+    low = intervals["African-American/false_positive_rate"]["low"]
+    high = intervals["African-American/false_positive_rate"]["high"]
+    # Dressel & Farid's binomial interval is [42.7, 46.9]; the bootstrap, whose group sizes vary
+    # too, is close to it
+    assert 0.415 < low < 0.43
+    assert 0.465 < high < 0.48
+
+
+def test_a_repeated_column_that_is_not_used_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "score,group,outcome,decision,score\n1,a,yes,high,2\n3,b,no,low,4\n", encoding="utf-8"
+    )
+    decisions = read_decisions(path, COLUMNS)
+    assert decisions.rows_loaded == 2
+    assert decisions.counts["a"] == Confusion(tp=1, fp=0, fn=0, tn=0)
