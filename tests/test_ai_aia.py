@@ -70,10 +70,11 @@ def test_all_maximum() -> None:
 
 
 def test_one_fork_of_mitigation_at_maximum() -> None:
-    result, unknown = score_answers_file(str(FIXTURES / "design-mitigation-max.json"))
+    result, unknown, hidden = score_answers_file(str(FIXTURES / "design-mitigation-max.json"))
     assert (result.raw_score, result.mitigation_score, result.total) == (0, 77, 0)
     assert result.deduction_applied
     assert unknown == []
+    assert hidden == []
 
 
 def _design_max() -> dict[str, Any]:
@@ -269,3 +270,29 @@ def test_any_answers_are_scored_or_rejected_never_crash(answers: dict[str, Any])
         result = score(survey, answers)
         assert 0 <= result.total <= result.raw_score <= survey.max_raw_score
         assert 1 <= result.level <= 4
+
+
+def test_answers_on_hidden_pages_are_counted_and_reported() -> None:
+    survey = canada_aia_survey()
+    answers = {"projectDetailsPhase": "item2", "fairnessDesign1": "item1-1", "impact3": "item1-4"}
+    assert survey.hidden_answers(answers) == ["fairnessDesign1"]
+    assert score(survey, answers).mitigation_score == 1  # counted, as the official tool does
+    result = runner.invoke(app, ["aia", "score", str(FIXTURES / "all-max.json"), "--lang", "en"])
+    assert result.exit_code == 0
+    assert "fairnessImplementation1" in result.stderr
+    clean = runner.invoke(app, ["aia", "score", str(FIXTURES / "design-mitigation-max.json")])
+    assert "hidden" not in clean.stderr and "masquées" not in clean.stderr
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("md", "en"), ("html", "fr"), ("md", "fr")])
+def test_record_of_a_canada_aia_assessment(fmt: str, lang: str) -> None:
+    path = str(FIXTURES / "all-min.json")
+    args = ["aia", "report", "-q", "canada-aia", path, "--format", fmt, "--lang", lang]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert ("Impact level" if lang == "en" else "Niveau d'incidence") in text
+    assert "impact30" in text
+    assert "2 / 4" in text  # impact30 answered at 2 points of 4
+    if fmt == "html":
+        assert '<html lang="fr">' in text

@@ -18,6 +18,7 @@ from vigie.ai.bias_ci import BootstrapSettings
 from vigie.ai.bias_data import BiasColumns, BiasInputError
 from vigie.ai.bias_report import render_bias_html, run_bias_audit
 from vigie.ai.canada_aia import AiaScore, score_answers_file
+from vigie.ai.canada_aia_report import aia_record
 from vigie.ai.footprint import FootprintError, compute_footprint, load_system
 from vigie.ai.footprint_report import render_footprint_markdown
 from vigie.ai.questionnaire_fill import Asker
@@ -116,7 +117,7 @@ def aia_score(
         if questionnaire != "canada-aia":
             document = assess_file(questionnaire, str(answers), t)
         else:
-            result, unknown = score_answers_file(str(answers))
+            result, unknown, hidden = score_answers_file(str(answers))
     except AnswersError as exc:
         report_answers_error(t, exc)
     if questionnaire != "canada-aia":
@@ -128,6 +129,8 @@ def aia_score(
     if unknown:
         shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         err.print(t("ai_unknown_names", n=len(unknown), names=shown), markup=False)
+    if hidden:
+        err.print(t("ai_aia_hidden", names=", ".join(hidden)), markup=False)
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.summary()))
     else:
@@ -152,9 +155,12 @@ def aia_report(
 ) -> None:
     """Write the assessment record. / Rédiger le compte rendu de l'évaluation."""
     t = Messages(resolve_lang(lang))
-    _check_questionnaire(t, questionnaire, OWN_QUESTIONNAIRES)
+    _check_questionnaire(t, questionnaire, QUESTIONNAIRES)
     try:
-        typer.echo(render_file(questionnaire, str(answers), t, output.value))
+        if questionnaire == "canada-aia":
+            typer.echo(aia_record(str(answers), t, output.value))
+        else:
+            typer.echo(render_file(questionnaire, str(answers), t, output.value))
     except AnswersError as exc:
         report_answers_error(t, exc)
 
