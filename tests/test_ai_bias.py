@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vigie.ai.bias import Confusion, audit
@@ -284,3 +287,22 @@ def test_a_repeated_column_that_is_not_used_is_fine(tmp_path: Path) -> None:
     decisions = read_decisions(path, COLUMNS)
     assert decisions.rows_loaded == 2
     assert decisions.counts["a"] == Confusion(tp=1, fp=0, fn=0, tn=0)
+
+
+_cells = st.sampled_from(["a", "b", "", "yes", "no", "high", "low", '"', '"x,y"', "é", " yes "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_cells, min_size=1, max_size=5), max_size=12))
+def test_any_csv_is_audited_or_refused_and_every_line_counted(rows: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.csv"
+        body = "".join(",".join(row) + "\n" for row in rows)
+        path.write_text("group,outcome,decision\n" + body, encoding="utf-8")
+        try:
+            decisions = read_decisions(path, COLUMNS)
+        except BiasInputError as exc:
+            assert exc.code == "ai_bias_unreadable"
+            return
+        assert decisions.rows_read == decisions.rows_loaded + decisions.rows_rejected
+        assert decisions.rows_loaded == sum(c.count for c in decisions.counts.values())

@@ -312,3 +312,14 @@ def test_cnaf_worked_example_records_only_sourced_answers(rights: Any) -> None:
     assert result["missing"][:8] == [q.id for q in rights.sections[1].questions]
     assert "next_review" in result["missing"]
     assert result["gaps"] == []
+
+
+def test_yaml_alias_bomb_in_answers_is_rejected(tmp_path: Path, rights: Any) -> None:
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for name, previous in zip("bcdefg", "abcdef", strict=True):
+        levels.append(f"{name}: &{name} [{','.join(['*' + previous] * 9)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join([*levels, "supplier_names: *g", ""]), encoding="utf-8")
+    with pytest.raises(AnswersError) as caught:
+        load_answers(rights, str(path))
+    assert {p.pointer for p in caught.value.problems} >= {"/supplier_names", "/a"}

@@ -35,6 +35,33 @@ def display(question: Question, value: Any, t: Messages) -> str:
     return str(shown[question.type]()) if question.type in shown else str(value)
 
 
+def _sections(
+    questionnaire: Questionnaire, result: dict[str, Any], t: Messages
+) -> list[dict[str, Any]]:
+    questions = questionnaire.questions()
+    sections = []
+    for section, state in zip(questionnaire.sections, result["sections"], strict=True):
+        rows = [
+            {
+                "id": qid,
+                "question": questions[qid].text.get(t.lang),
+                "answer": display(questions[qid], result["answers"][qid], t),
+                "reference": questions[qid].reference,
+            }
+            for qid in state["answered"]
+        ]
+        sections.append(
+            {
+                "id": section.id,
+                "title": section.title.get(t.lang),
+                "reference": section.reference,
+                "assessed": state["assessed"],
+                "rows": rows,
+            }
+        )
+    return sections
+
+
 def to_document(
     questionnaire: Questionnaire,
     result: dict[str, Any],
@@ -44,26 +71,7 @@ def to_document(
     """The evaluation as plain data in one language (for JSON and the templates)."""
     questions = questionnaire.questions()
     lang = t.lang
-    sections = []
-    for section, state in zip(questionnaire.sections, result["sections"], strict=True):
-        rows = [
-            {
-                "id": qid,
-                "question": questions[qid].text.get(lang),
-                "answer": display(questions[qid], result["answers"][qid], t),
-                "reference": questions[qid].reference,
-            }
-            for qid in state["answered"]
-        ]
-        sections.append(
-            {
-                "id": section.id,
-                "title": section.title.get(lang),
-                "reference": section.reference,
-                "assessed": state["assessed"],
-                "rows": rows,
-            }
-        )
+    sections = _sections(questionnaire, result, t)
     return {
         "questionnaire": questionnaire.id,
         "version": questionnaire.version,

@@ -193,8 +193,8 @@ def _print_bias(t: Messages, document: dict[str, Any]) -> None:
     table.add_column(t("ai_bias_group"))
     table.add_column(t("ai_bias_count"), justify="right")
     for rate in RATES:
-        table.add_column(t(f"ai_bias_{rate}"), justify="right")
-    table.add_column(t("ai_bias_four_fifths"), justify="right")
+        table.add_column(t(f"ai_bias_short_{rate}"), justify="right")
+    table.add_column("4/5", justify="right")
     for name, group in document["groups"].items():
         flag = " ⚑" if group["four_fifths_flag"] else ""
         table.add_row(
@@ -204,9 +204,11 @@ def _print_bias(t: Messages, document: dict[str, Any]) -> None:
             t.number(group["four_fifths_ratio"], 2) + flag,
         )
     console.print(table)
+    console.print(t("ai_bias_short_legend"), markup=False)
     for key, value in document["disparities"].items():
         if isinstance(value, float):
-            console.print(f"{t('ai_bias_' + key)}: {t.number(value, 4)}")
+            line = t("ai_label_value", label=t("ai_bias_" + key), value=t.number(value, 4))
+            console.print(line, markup=False)
 
 
 @app.command("bias")
