@@ -323,3 +323,11 @@ def test_yaml_alias_bomb_in_answers_is_rejected(tmp_path: Path, rights: Any) -> 
     with pytest.raises(AnswersError) as caught:
         load_answers(rights, str(path))
     assert {p.pointer for p in caught.value.problems} >= {"/supplier_names", "/a"}
+
+
+def test_fill_with_input_cut_short_saves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "answers.yaml"
+    result = runner.invoke(app, ["aia", "fill", "-o", str(out), "--lang", "en"], input="S\nA\n")
+    assert result.exit_code == 2
+    assert "nothing was saved" in result.stderr
+    assert not out.exists()

@@ -8,10 +8,11 @@ checked by the same validation as an answers file.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from rich.console import Console
-from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
+from rich.prompt import Confirm, IntPrompt, Prompt
 
 from vigie.ai.questionnaire_eval import holds
 from vigie.ai.questionnaire_model import RISK_FACTORS, Question, Questionnaire
@@ -71,6 +72,20 @@ class Asker:
             except ValueError:
                 self.console.print(self.t("ai_q_bad_date"))
 
+    def number(self, required: bool) -> float | int | None:
+        """A number (blank allowed when the question is optional)."""
+        while True:
+            text = Prompt.ask(">", console=self.console, default="").strip().replace(",", ".")
+            if not text and not required:
+                return None
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if math.isfinite(value):
+                return int(value) if value.is_integer() else value
+            self.console.print(self.t("ai_q_bad_number"))
+
     def names(self) -> list[str]:
         """Texts until a blank line."""
         items = []
@@ -107,7 +122,7 @@ class Asker:
             "boolean": lambda: Confirm.ask(">", console=self.console),
             "choice": lambda: self.choice(question),
             "multi": lambda: self.multi(question),
-            "number": lambda: FloatPrompt.ask(">", console=self.console),
+            "number": lambda: self.number(question.required),
             "date": lambda: self.date(">", question.required),
             "list": self.names,
             "risks": self.risks,

@@ -174,7 +174,12 @@ def aia_fill(
     """Answer a questionnaire in the terminal. / Répondre dans le terminal."""
     t = Messages(resolve_lang(lang))
     _check_questionnaire(t, questionnaire, OWN_QUESTIONNAIRES)
-    fill_to_file(questionnaire, Asker(console, t), out)
+    try:
+        fill_to_file(questionnaire, Asker(console, t), out)
+    except (EOFError, KeyboardInterrupt):
+        fail(t, t("ai_q_fill_aborted"))
+    except OSError as exc:
+        fail(t, t("ai_problem_unreadable", error=exc.strerror or str(exc)))
     console.print(t("ai_q_fill_saved", path=str(out)), markup=False)
 
 
