@@ -296,3 +296,32 @@ def test_record_of_a_canada_aia_assessment(fmt: str, lang: str) -> None:
     assert "2 / 4" in text  # impact30 answered at 2 points of 4
     if fmt == "html":
         assert '<html lang="fr">' in text
+
+
+def test_surveyjs_expressions_become_conditions() -> None:
+    from vigie.ai.questionnaire_eval import holds
+    from vigie.ai.surveyjs import parse_expression
+
+    condition = parse_expression(
+        '({aboutSystem5} = "item1-0" or {aboutSystem5} = "item3-2") and {aboutSystem5B} = "item1-0"'
+    )
+    assert holds(condition, {"aboutSystem5": "item3-2", "aboutSystem5B": "item1-0"})
+    assert not holds(condition, {"aboutSystem5": "item2-1", "aboutSystem5B": "item1-0"})
+    # SurveyJS's contains: a substring of a radio value, an element of a checkbox list
+    contains = parse_expression('{aboutSystem3} contains ["item2"]')
+    assert holds(contains, {"aboutSystem3": "item2-0"})
+    assert holds(parse_expression('{a} contains "item6"'), {"a": ["item1", "item6"]})
+    for bad in ['{a} > "1"', '{a} = "1" xor {b} = "2"', "{a} =", "notempty {a}"]:
+        with pytest.raises(ValueError):
+            parse_expression(bad)
+
+
+def test_fill_the_canada_aia_in_the_terminal(tmp_path: Path) -> None:
+    out = tmp_path / "aia.yaml"
+    typed = "\n" * 11 + "1\n" + "\n" * 400  # design phase, every optional question left blank
+    result = runner.invoke(
+        app, ["aia", "fill", "-q", "canada-aia", "-o", str(out), "--lang", "en"], input=typed
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Consultations") == 1  # the implementation fork was not asked
+    assert _cli_json(out) == {"raw_score": 0, "mitigation_score": 0, "total": 0, "level": 1}

@@ -7,12 +7,36 @@ from typing import Any
 
 import yaml
 
+from vigie.ai.canada_aia import survey_document
 from vigie.ai.questionnaire_eval import evaluate, load_answers
 from vigie.ai.questionnaire_fill import Asker, fill
-from vigie.ai.questionnaire_model import load_questionnaire
+from vigie.ai.questionnaire_model import Questionnaire, Text, load_questionnaire
 from vigie.ai.questionnaire_render import render_questionnaire, to_document
 from vigie.ai.suppliers import screen_suppliers
+from vigie.ai.surveyjs import questionnaire_from_survey
 from vigie.present import Messages
+
+FILLABLE = ("vigie-rights", "canada-aia")
+
+
+def get_questionnaire(name: str) -> Questionnaire:
+    """A questionnaire by name: vigie's own (YAML) or the Canada AIA (translated from SurveyJS)."""
+    if name == "canada-aia":
+        return questionnaire_from_survey(
+            survey_document(),
+            "canada-aia",
+            Text(
+                en="Algorithmic Impact Assessment (Government of Canada)",
+                fr="Évaluation de l'incidence algorithmique (gouvernement du Canada)",
+            ),
+            Text(
+                en="The official questionnaire, asked page by page; score the answers with "
+                "vigie aia score -q canada-aia.",
+                fr="Le questionnaire officiel, page par page ; noter les réponses avec "
+                "vigie aia score -q canada-aia.",
+            ),
+        )
+    return load_questionnaire(name)
 
 
 def assess_file(name: str, path: str, t: Messages, screen: bool = True) -> dict[str, Any]:
@@ -36,7 +60,7 @@ def render_file(name: str, path: str, t: Messages, fmt: str, screen: bool = True
 
 def fill_to_file(name: str, asker: Asker, output: Path) -> dict[str, Any]:
     """Fill a questionnaire in the terminal and write the answers as YAML to ``output``."""
-    answers = fill(load_questionnaire(name), asker)
+    answers = fill(get_questionnaire(name), asker)
     output.write_text(
         yaml.safe_dump(answers, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -241,10 +241,16 @@ def _page(name: str, page: dict[str, Any]) -> AiaPage:
 
 
 @cache
-def canada_aia_survey() -> AiaSurvey:
-    """The Canada AIA questionnaire shipped with vigie (loaded once)."""
+def survey_document() -> Any:
+    """The SurveyJS document of the Canada AIA shipped with vigie (read once; do not mutate)."""
     path = files("vigie.ai").joinpath("data", "canada-aia", "survey-enfr.json")
-    return parse_survey(json.loads(path.read_text(encoding="utf-8")))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def canada_aia_survey() -> AiaSurvey:
+    """The Canada AIA questionnaire shipped with vigie (parsed once)."""
+    return parse_survey(survey_document())
 
 
 def _plain(value: float) -> int | float:

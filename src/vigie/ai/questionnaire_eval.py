@@ -38,6 +38,9 @@ def holds(condition: Condition, answers: dict[str, Any]) -> bool:
     if condition.answered is not None:
         return is_answered(value) == condition.answered
     if condition.contains is not None:
+        # SurveyJS semantics: an element of a list, or a substring of a text
+        if isinstance(value, str):
+            return condition.contains in value
         return isinstance(value, list) and condition.contains in value
     return is_answered(value) and value == condition.equals
 

@@ -29,11 +29,14 @@ class Text(BaseModel):
         return self.fr if lang == "fr" else self.en
 
 
+ID = r"^[A-Za-z0-9_.-]+$"
+
+
 class Choice(BaseModel):
     """One choice of a choice or multi question."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    value: str = Field(pattern=r"^[a-z0-9_]+$")
+    value: str = Field(pattern=ID)
     text: Text
 
 
@@ -71,7 +74,7 @@ class Question(BaseModel):
     """A question; ``when`` hides it unless the condition holds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: str = Field(pattern=ID)
     type: QuestionType
     text: Text
     help: Text | None = None
@@ -95,7 +98,7 @@ class Section(BaseModel):
     """A titled group of questions, with its source (law, guidance)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: str = Field(pattern=ID)
     title: Text
     intro: Text | None = None
     reference: str | None = None

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.ai.answers import AnswersError
-from vigie.ai.assessment import assess_file, fill_to_file, render_file
+from vigie.ai.assessment import FILLABLE, assess_file, fill_to_file, render_file
 from vigie.ai.bias import RATES
 from vigie.ai.bias_ci import BootstrapSettings
 from vigie.ai.bias_data import BiasColumns, BiasInputError
@@ -173,7 +173,7 @@ def aia_fill(
 ) -> None:
     """Answer a questionnaire in the terminal. / Répondre dans le terminal."""
     t = Messages(resolve_lang(lang))
-    _check_questionnaire(t, questionnaire, OWN_QUESTIONNAIRES)
+    _check_questionnaire(t, questionnaire, FILLABLE)
     try:
         fill_to_file(questionnaire, Asker(console, t), out)
     except (EOFError, KeyboardInterrupt):
