@@ -306,3 +306,20 @@ def test_any_csv_is_audited_or_refused_and_every_line_counted(rows: list[list[st
             return
         assert decisions.rows_read == decisions.rows_loaded + decisions.rows_rejected
         assert decisions.rows_loaded == sum(c.count for c in decisions.counts.values())
+
+
+def test_missing_or_unmatched_positive_values(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    _generate(path, 5, 100, 2)
+    base = ["bias", str(path), "--group", "group", "--label", "outcome", "--prediction", "decision"]
+    empty = runner.invoke(
+        app, [*base, "--label-positive", "yes", "--predicted-positive", ",", "--lang", "en"]
+    )
+    assert empty.exit_code == 2
+    assert "--predicted-positive" in empty.stderr
+    typo = runner.invoke(
+        app, [*base, "--label-positive", "Yes", "--predicted-positive", "HIGH", "--lang", "en"]
+    )
+    assert typo.exit_code == 0
+    assert "check --label-positive" in typo.stderr
+    assert "check --predicted-positive" in typo.stderr

@@ -263,6 +263,8 @@ def bias(  # noqa: PLR0913, PLR0917 - each Typer option is a parameter
         document = run_bias_audit(data, columns, reference, settings)
     except BiasInputError as exc:
         fail(t, t(exc.code, **exc.params))
+    for warning in document["warnings"]:
+        err.print(t(warning, label=label, prediction=prediction), markup=False)
     if output is ReportFormat.json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif output is ReportFormat.html:
