@@ -70,10 +70,11 @@ def test_all_maximum() -> None:
 
 
 def test_one_fork_of_mitigation_at_maximum() -> None:
-    result, unknown = score_answers_file(str(FIXTURES / "design-mitigation-max.json"))
+    result, unknown, hidden = score_answers_file(str(FIXTURES / "design-mitigation-max.json"))
     assert (result.raw_score, result.mitigation_score, result.total) == (0, 77, 0)
     assert result.deduction_applied
     assert unknown == []
+    assert hidden == []
 
 
 def _design_max() -> dict[str, Any]:
@@ -269,3 +270,58 @@ def test_any_answers_are_scored_or_rejected_never_crash(answers: dict[str, Any])
         result = score(survey, answers)
         assert 0 <= result.total <= result.raw_score <= survey.max_raw_score
         assert 1 <= result.level <= 4
+
+
+def test_answers_on_hidden_pages_are_counted_and_reported() -> None:
+    survey = canada_aia_survey()
+    answers = {"projectDetailsPhase": "item2", "fairnessDesign1": "item1-1", "impact3": "item1-4"}
+    assert survey.hidden_answers(answers) == ["fairnessDesign1"]
+    assert score(survey, answers).mitigation_score == 1  # counted, as the official tool does
+    result = runner.invoke(app, ["aia", "score", str(FIXTURES / "all-max.json"), "--lang", "en"])
+    assert result.exit_code == 0
+    assert "fairnessImplementation1" in result.stderr
+    clean = runner.invoke(app, ["aia", "score", str(FIXTURES / "design-mitigation-max.json")])
+    assert "hidden" not in clean.stderr and "masquées" not in clean.stderr
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("md", "en"), ("html", "fr"), ("md", "fr")])
+def test_record_of_a_canada_aia_assessment(fmt: str, lang: str) -> None:
+    path = str(FIXTURES / "all-min.json")
+    args = ["aia", "report", "-q", "canada-aia", path, "--format", fmt, "--lang", lang]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert ("Impact level" if lang == "en" else "Niveau d'incidence") in text
+    assert "impact30" in text
+    assert "2 / 4" in text  # impact30 answered at 2 points of 4
+    if fmt == "html":
+        assert '<html lang="fr">' in text
+
+
+def test_surveyjs_expressions_become_conditions() -> None:
+    from vigie.ai.questionnaire_eval import holds
+    from vigie.ai.surveyjs import parse_expression
+
+    condition = parse_expression(
+        '({aboutSystem5} = "item1-0" or {aboutSystem5} = "item3-2") and {aboutSystem5B} = "item1-0"'
+    )
+    assert holds(condition, {"aboutSystem5": "item3-2", "aboutSystem5B": "item1-0"})
+    assert not holds(condition, {"aboutSystem5": "item2-1", "aboutSystem5B": "item1-0"})
+    # SurveyJS's contains: a substring of a radio value, an element of a checkbox list
+    contains = parse_expression('{aboutSystem3} contains ["item2"]')
+    assert holds(contains, {"aboutSystem3": "item2-0"})
+    assert holds(parse_expression('{a} contains "item6"'), {"a": ["item1", "item6"]})
+    for bad in ['{a} > "1"', '{a} = "1" xor {b} = "2"', "{a} =", "notempty {a}"]:
+        with pytest.raises(ValueError):
+            parse_expression(bad)
+
+
+def test_fill_the_canada_aia_in_the_terminal(tmp_path: Path) -> None:
+    out = tmp_path / "aia.yaml"
+    typed = "\n" * 11 + "1\n" + "\n" * 400  # design phase, every optional question left blank
+    result = runner.invoke(
+        app, ["aia", "fill", "-q", "canada-aia", "-o", str(out), "--lang", "en"], input=typed
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Consultations") == 1  # the implementation fork was not asked
+    assert _cli_json(out) == {"raw_score": 0, "mitigation_score": 0, "total": 0, "level": 1}

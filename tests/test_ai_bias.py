@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vigie.ai.bias import Confusion, audit
@@ -251,3 +255,71 @@ def test_cli_json_and_html(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*args, "--reference", "nobody", "--lang", "en"])
     assert bad.exit_code == 2
     assert "nobody" in bad.stderr
+
+
+def test_reproduces_the_published_compas_figures() -> None:
+    fixture = yaml.safe_load(
+        (Path(__file__).parent / "fixtures" / "aia" / "compas-counts.yaml").read_text("utf-8")
+    )
+    counts = {g: Confusion(**c) for g, c in fixture["groups"].items()}
+    assert sum(c.count for c in counts.values()) == fixture["source_rows"]
+    result = audit(counts, reference="Caucasian")
+    for group, published in fixture["published"].items():
+        for rate, percent in published.items():
+            assert round(100 * result.groups[group][rate], 1) == percent, (group, rate)
+    # ProPublica's wording: "nearly twice as likely" to be misclassified as higher risk
+    ratio = result.groups["African-American"]["ratios_to_reference"]["false_positive_rate"]
+    assert 1.9 < ratio < 1.92
+    intervals = bootstrap(counts, BootstrapSettings(replicates=2000, seed=1))
+    low = intervals["African-American/false_positive_rate"]["low"]
+    high = intervals["African-American/false_positive_rate"]["high"]
+    # Dressel & Farid's binomial interval is [42.7, 46.9]; the bootstrap, whose group sizes vary
+    # too, is close to it
+    assert 0.415 < low < 0.43
+    assert 0.465 < high < 0.48
+
+
+def test_a_repeated_column_that_is_not_used_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "score,group,outcome,decision,score\n1,a,yes,high,2\n3,b,no,low,4\n", encoding="utf-8"
+    )
+    decisions = read_decisions(path, COLUMNS)
+    assert decisions.rows_loaded == 2
+    assert decisions.counts["a"] == Confusion(tp=1, fp=0, fn=0, tn=0)
+
+
+_cells = st.sampled_from(["a", "b", "", "yes", "no", "high", "low", '"', '"x,y"', "é", " yes "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_cells, min_size=1, max_size=5), max_size=12))
+def test_any_csv_is_audited_or_refused_and_every_line_counted(rows: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.csv"
+        body = "".join(",".join(row) + "\n" for row in rows)
+        path.write_text("group,outcome,decision\n" + body, encoding="utf-8")
+        try:
+            decisions = read_decisions(path, COLUMNS)
+        except BiasInputError as exc:
+            assert exc.code == "ai_bias_unreadable"
+            return
+        assert decisions.rows_read == decisions.rows_loaded + decisions.rows_rejected
+        assert decisions.rows_loaded == sum(c.count for c in decisions.counts.values())
+
+
+def test_missing_or_unmatched_positive_values(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    _generate(path, 5, 100, 2)
+    base = ["bias", str(path), "--group", "group", "--label", "outcome", "--prediction", "decision"]
+    empty = runner.invoke(
+        app, [*base, "--label-positive", "yes", "--predicted-positive", ",", "--lang", "en"]
+    )
+    assert empty.exit_code == 2
+    assert "--predicted-positive" in empty.stderr
+    typo = runner.invoke(
+        app, [*base, "--label-positive", "Yes", "--predicted-positive", "HIGH", "--lang", "en"]
+    )
+    assert typo.exit_code == 0
+    assert "check --label-positive" in typo.stderr
+    assert "check --predicted-positive" in typo.stderr

@@ -148,3 +148,22 @@ def test_significant_figures() -> None:
 def test_span_products_stay_ordered(a: list[float], b: list[float]) -> None:
     product = Span(low=a[0], central=a[1], high=a[2]).times(Span(low=b[0], central=b[1], high=b[2]))
     assert product.low <= product.central <= product.high
+
+
+BOMB = (
+    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+    "name: x\nusage: *g\n"
+)
+
+
+def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    with pytest.raises(AnswersError):
+        load_system(str(path))

@@ -80,9 +80,17 @@ def read_header(path: Path, delimiter: str) -> list[str]:
             header = next(csv.reader(io.StringIO(handle.readline(1_000_000)), delimiter=delimiter))
     except (OSError, UnicodeDecodeError, StopIteration, csv.Error) as exc:
         raise BiasInputError("ai_bias_unreadable", path=str(path), error=str(exc)[:200]) from exc
-    if len(set(header)) != len(header):
-        raise BiasInputError("ai_bias_duplicate_columns", path=str(path))
     return header
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names made unique for DuckDB: a repeated name gets ``#2``, ``#3``... appended."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return names
 
 
 def _newline(path: Path) -> str:
@@ -176,19 +184,25 @@ def _scan(
 def read_decisions(path: Path, cols: BiasColumns) -> Decisions:
     """Aggregate a CSV of decisions into per-group confusion counts, accounting for every line."""
     header = read_header(path, cols.delimiter)
-    missing = [c for c in (cols.group, cols.label, cols.prediction) if c not in header]
+    wanted = (cols.group, cols.label, cols.prediction)
+    repeated = sorted({c for c in wanted if header.count(c) > 1})
+    if repeated:
+        raise BiasInputError(
+            "ai_bias_duplicate_columns", path=str(path), columns=", ".join(repeated)
+        )
+    missing = [c for c in wanted if c not in header]
     if missing:
         raise BiasInputError(
             "ai_bias_missing_columns", missing=", ".join(missing), available=", ".join(header)
         )
     try:
-        aggregated, errors = _scan(path, header, cols, lenient=False)
+        aggregated, errors = _scan(path, unique_names(header), cols, lenient=False)
         lenient = False
     except duckdb.Error:
         # Mixed line endings defeat DuckDB's strict parser; the lenient one reads them, but
         # ignores extra fields on a line, so the output says the file was read leniently.
         try:
-            aggregated, errors = _scan(path, header, cols, lenient=True)
+            aggregated, errors = _scan(path, unique_names(header), cols, lenient=True)
             lenient = True
         except duckdb.Error as exc:
             raise BiasInputError(

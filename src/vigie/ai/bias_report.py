@@ -31,6 +31,8 @@ def run_bias_audit(
     ``settings=None`` uses the default bootstrap; ``replicates=0`` skips it.
     """
     boot = settings or BootstrapSettings()
+    if not columns.predicted_positive or not columns.label_positive.strip():
+        raise BiasInputError("ai_bias_no_positive_value")
     decisions = read_decisions(path, columns)
     if not decisions.counts:
         raise BiasInputError("ai_bias_no_rows", path=str(path))
@@ -48,7 +50,14 @@ def run_bias_audit(
     disparities["confidence_intervals"] = {
         name: intervals[name] for name in DISPARITIES_WITH_CI if intervals
     }
+    counts = decisions.counts.values()
+    warnings = []
+    if not any(c.tp + c.fn for c in counts):
+        warnings.append("ai_bias_warn_no_actual_positive")
+    if not any(c.tp + c.fp for c in counts):
+        warnings.append("ai_bias_warn_no_predicted_positive")
     return {
+        "warnings": warnings,
         "input": {
             "file": str(path),
             "rows_read": decisions.rows_read,

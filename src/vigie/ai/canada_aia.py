@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -35,6 +35,7 @@ MITIGATION_SHARE = 0.8
 DEDUCTION = 0.15
 THRESHOLDS = (0.25, 0.5, 0.75)
 _JS_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_SIMPLE_CONDITION = re.compile(r'\s*\{([^{}]+)\}\s*=\s*"([^"]*)"\s*')
 
 Role = Literal["raw", "mitigation", "none"]
 
@@ -71,10 +72,35 @@ class AiaQuestion(BaseModel):
 
 
 @dataclass(frozen=True)
+class AiaPage:
+    """A page: its bilingual title and, when it is that simple, its ``{question} = "value"``
+    visibility condition."""
+
+    name: str
+    title_en: str
+    title_fr: str
+    visible_if: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
 class AiaSurvey:
     """Every question of the questionnaire, in order, by name (the first of a duplicated name)."""
 
     questions: dict[str, AiaQuestion]
+    pages: dict[str, AiaPage] = field(default_factory=dict)
+
+    def hidden_answers(self, answers: dict[str, Any]) -> list[str]:
+        """Scored answers on pages that the answers themselves hide (the official tool still
+        counts them; a user usually did not mean them to count)."""
+        hidden = []
+        for question in self.scored:
+            page = self.pages.get(question.page)
+            if question.name not in answers or page is None or page.visible_if is None:
+                continue
+            condition, value = page.visible_if
+            if condition in answers and answers[condition] != value:
+                hidden.append(question.name)
+        return hidden
 
     @property
     def scored(self) -> list[AiaQuestion]:
@@ -192,18 +218,39 @@ def parse_survey(document: Any) -> AiaSurvey:
     if not isinstance(document, dict) or not isinstance(document.get("pages"), list):
         raise ValueError("not a SurveyJS questionnaire: no list of pages")
     questions: dict[str, AiaQuestion] = {}
+    pages: dict[str, AiaPage] = {}
     for page in document["pages"]:
         if isinstance(page, dict):
             page_name = str(page.get("name", ""))
             _walk(page.get("elements", []), page_name, page_name, questions)
-    return AiaSurvey(questions=questions)
+            pages[page_name] = _page(page_name, page)
+    return AiaSurvey(questions=questions, pages=pages)
+
+
+def _page(name: str, page: dict[str, Any]) -> AiaPage:
+    match = _SIMPLE_CONDITION.fullmatch(str(page.get("visibleIf", "")))
+    title = page.get("title") or next(
+        (e.get("title") for e in page.get("elements", []) if isinstance(e, dict)), name
+    )
+    return AiaPage(
+        name=name,
+        title_en=_text(title, "en"),
+        title_fr=_text(title, "fr"),
+        visible_if=(match.group(1), match.group(2)) if match else None,
+    )
+
+
+@cache
+def survey_document() -> Any:
+    """The SurveyJS document of the Canada AIA shipped with vigie (read once; do not mutate)."""
+    path = files("vigie.ai").joinpath("data", "canada-aia", "survey-enfr.json")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @cache
 def canada_aia_survey() -> AiaSurvey:
-    """The Canada AIA questionnaire shipped with vigie (loaded once)."""
-    path = files("vigie.ai").joinpath("data", "canada-aia", "survey-enfr.json")
-    return parse_survey(json.loads(path.read_text(encoding="utf-8")))
+    """The Canada AIA questionnaire shipped with vigie (parsed once)."""
+    return parse_survey(survey_document())
 
 
 def _plain(value: float) -> int | float:
@@ -278,8 +325,9 @@ def unknown_names(survey: AiaSurvey, answers: dict[str, Any]) -> list[str]:
     return [name for name in answers if name not in survey.questions]
 
 
-def score_answers_file(path: str) -> tuple[AiaScore, list[str]]:
-    """Score a saved answers file; returns the score and the unknown names that were ignored.
+def score_answers_file(path: str) -> tuple[AiaScore, list[str], list[str]]:
+    """Score a saved answers file; returns the score, the unknown names that were ignored and
+    the scored answers on pages hidden by the answers (counted, as the official tool does).
 
     Raises :class:`AnswersError` listing every problem (file, JSON pointer, reason).
     """
@@ -288,4 +336,4 @@ def score_answers_file(path: str) -> tuple[AiaScore, list[str]]:
     problems = validate_answers(survey, answers)
     if problems:
         raise AnswersError(path, [p.with_prefix(prefix) for p in problems])
-    return score(survey, answers), unknown_names(survey, answers)
+    return score(survey, answers), unknown_names(survey, answers), survey.hidden_answers(answers)

@@ -73,13 +73,11 @@ def render_footprint_markdown(document: dict[str, Any], t: Messages) -> str:
         extra = f" ({factor['area']})" if "area" in factor else ""
         label = t("ai_fp_factor_" + key) + extra
         value = f"{_exact(t, factor['value'])} [{factor['source']}]"
-        out.append("- " + t("ai_fp_label_value", label=label, value=value))
+        out.append("- " + t("ai_label_value", label=label, value=value))
     out += ["", f"## {t('ai_fp_sources')}", ""]
     for key, source in document["sources"].items():
         url = f" <{source['url']}>" if source.get("url") else ""
-        out.append(
-            "- " + t("ai_fp_label_value", label=f"**{key}**", value=source["citation"] + url)
-        )
+        out.append("- " + t("ai_label_value", label=f"**{key}**", value=source["citation"] + url))
         if source.get("note"):
             out.append(f"  {source['note']}")
     out += ["", t("ai_fp_version", version=document["coefficients_version"]), ""]

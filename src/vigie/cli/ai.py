@@ -12,13 +12,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.ai.answers import AnswersError
+from vigie.ai.assessment import FILLABLE, assess_file, fill_to_file, render_file
 from vigie.ai.bias import RATES
 from vigie.ai.bias_ci import BootstrapSettings
 from vigie.ai.bias_data import BiasColumns, BiasInputError
 from vigie.ai.bias_report import render_bias_html, run_bias_audit
 from vigie.ai.canada_aia import AiaScore, score_answers_file
+from vigie.ai.canada_aia_report import aia_record
 from vigie.ai.footprint import FootprintError, compute_footprint, load_system
 from vigie.ai.footprint_report import render_footprint_markdown
+from vigie.ai.questionnaire_fill import Asker
+from vigie.ai.questionnaire_model import QUESTIONNAIRES as OWN_QUESTIONNAIRES
 from vigie.cli.app import LangOption, app, console, err, fail, resolve_lang
 from vigie.present import Messages
 
@@ -29,7 +33,11 @@ aia_app = typer.Typer(
 )
 app.add_typer(aia_app, name="aia")
 
-QUESTIONNAIRES = ("canada-aia",)
+QUESTIONNAIRES = ("canada-aia", *OWN_QUESTIONNAIRES)
+QuestionnaireOption = Annotated[
+    str,
+    typer.Option("--questionnaire", "-q", help="canada-aia or vigie-rights. / Questionnaire."),
+]
 
 
 class OutputFormat(StrEnum):
@@ -72,38 +80,107 @@ def _print_aia(t: Messages, result: AiaScore) -> None:
     console.print(t("ai_deduction_yes" if result.deduction_applied else "ai_deduction_no"))
 
 
+def _check_questionnaire(t: Messages, name: str, allowed: tuple[str, ...]) -> None:
+    if name not in allowed:
+        err.print(t("ai_unknown_questionnaire", name=name, choices=", ".join(allowed)))
+        raise typer.Exit(2)
+
+
+def _print_assessment(t: Messages, document: dict[str, Any]) -> None:
+    console.print(f"[bold]{escape(document['title'])}[/bold]")
+    console.print(t("ai_q_status_label") + " " + t("ai_q_status_" + document["status"]))
+    if document["stop"]:
+        console.print(f"[red]{escape(document['stop']['message'])}[/red]")
+    for item in document["classifications"].values():
+        console.print(t("ai_label_value", label=item["title"], value=item["label"]), markup=False)
+    for gap in document["gaps"]:
+        console.print(f"- {gap['message']}", markup=False)
+    for missing in document["missing"]:
+        console.print(f"? {missing['question']} ({missing['id']})", markup=False)
+
+
 @aia_app.command("score")
 def aia_score(
     answers: Annotated[
-        Path, typer.Argument(help="Saved answers (JSON). / Réponses enregistrées (JSON).")
+        Path, typer.Argument(help="Saved answers (JSON or YAML). / Réponses enregistrées.")
     ],
-    questionnaire: Annotated[
-        str,
-        typer.Option("--questionnaire", "-q", help="canada-aia. / Questionnaire à noter."),
-    ] = "canada-aia",
+    questionnaire: QuestionnaireOption = "canada-aia",
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text or json. / Format de sortie.")
     ] = OutputFormat.text,
     lang: LangOption = None,
 ) -> None:
-    """Score an answers file. / Noter un fichier de réponses."""
+    """Score or evaluate an answers file. / Noter ou évaluer un fichier de réponses."""
     t = Messages(resolve_lang(lang))
-    if questionnaire not in QUESTIONNAIRES:
-        err.print(
-            t("ai_unknown_questionnaire", name=questionnaire, choices=", ".join(QUESTIONNAIRES))
-        )
-        raise typer.Exit(2)
+    _check_questionnaire(t, questionnaire, QUESTIONNAIRES)
     try:
-        result, unknown = score_answers_file(str(answers))
+        if questionnaire != "canada-aia":
+            document = assess_file(questionnaire, str(answers), t)
+        else:
+            result, unknown, hidden = score_answers_file(str(answers))
     except AnswersError as exc:
         report_answers_error(t, exc)
+    if questionnaire != "canada-aia":
+        if output is OutputFormat.json:
+            typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            _print_assessment(t, document)
+        return
     if unknown:
         shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         err.print(t("ai_unknown_names", n=len(unknown), names=shown), markup=False)
+    if hidden:
+        err.print(t("ai_aia_hidden", names=", ".join(hidden)), markup=False)
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.summary()))
     else:
         _print_aia(t, result)
+
+
+class DocumentFormat(StrEnum):
+    """Formats of a written assessment."""
+
+    md = "md"
+    html = "html"
+
+
+@aia_app.command("report")
+def aia_report(
+    answers: Annotated[Path, typer.Argument(help="Answers (YAML or JSON). / Réponses.")],
+    questionnaire: QuestionnaireOption = "vigie-rights",
+    output: Annotated[
+        DocumentFormat, typer.Option("--format", help="md or html. / Format.")
+    ] = DocumentFormat.md,
+    lang: LangOption = None,
+) -> None:
+    """Write the assessment record. / Rédiger le compte rendu de l'évaluation."""
+    t = Messages(resolve_lang(lang))
+    _check_questionnaire(t, questionnaire, QUESTIONNAIRES)
+    try:
+        if questionnaire == "canada-aia":
+            typer.echo(aia_record(str(answers), t, output.value))
+        else:
+            typer.echo(render_file(questionnaire, str(answers), t, output.value))
+    except AnswersError as exc:
+        report_answers_error(t, exc)
+
+
+@aia_app.command("fill")
+def aia_fill(
+    out: Annotated[Path, typer.Option("--output", "-o", help="Answers file to write (YAML).")],
+    questionnaire: QuestionnaireOption = "vigie-rights",
+    lang: LangOption = None,
+) -> None:
+    """Answer a questionnaire in the terminal. / Répondre dans le terminal."""
+    t = Messages(resolve_lang(lang))
+    _check_questionnaire(t, questionnaire, FILLABLE)
+    try:
+        fill_to_file(questionnaire, Asker(console, t), out)
+    except (EOFError, KeyboardInterrupt):
+        fail(t, t("ai_q_fill_aborted"))
+    except OSError as exc:
+        fail(t, t("ai_problem_unreadable", error=exc.strerror or str(exc)))
+    console.print(t("ai_q_fill_saved", path=str(out)), markup=False)
 
 
 def _print_bias(t: Messages, document: dict[str, Any]) -> None:
@@ -121,8 +198,8 @@ def _print_bias(t: Messages, document: dict[str, Any]) -> None:
     table.add_column(t("ai_bias_group"))
     table.add_column(t("ai_bias_count"), justify="right")
     for rate in RATES:
-        table.add_column(t(f"ai_bias_{rate}"), justify="right")
-    table.add_column(t("ai_bias_four_fifths"), justify="right")
+        table.add_column(t(f"ai_bias_short_{rate}"), justify="right")
+    table.add_column("4/5", justify="right")
     for name, group in document["groups"].items():
         flag = " ⚑" if group["four_fifths_flag"] else ""
         table.add_row(
@@ -132,9 +209,11 @@ def _print_bias(t: Messages, document: dict[str, Any]) -> None:
             t.number(group["four_fifths_ratio"], 2) + flag,
         )
     console.print(table)
+    console.print(t("ai_bias_short_legend"), markup=False)
     for key, value in document["disparities"].items():
         if isinstance(value, float):
-            console.print(f"{t('ai_bias_' + key)}: {t.number(value, 4)}")
+            line = t("ai_label_value", label=t("ai_bias_" + key), value=t.number(value, 4))
+            console.print(line, markup=False)
 
 
 @app.command("bias")
@@ -184,6 +263,8 @@ def bias(  # noqa: PLR0913, PLR0917 - each Typer option is a parameter
         document = run_bias_audit(data, columns, reference, settings)
     except BiasInputError as exc:
         fail(t, t(exc.code, **exc.params))
+    for warning in document["warnings"]:
+        err.print(t(warning, label=label, prediction=prediction), markup=False)
     if output is ReportFormat.json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif output is ReportFormat.html:
