@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,37 +25,59 @@ from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_m
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
 from vigie.sources.records import Note, ProcurementRecord, ReadResult, Rejection, Warning_
 
-__all__ = ["ARRAY_PATHS", "EXCERPT_CHARS", "FORMAT", "iter_records", "read_decp", "sniff"]
+__all__ = [
+    "ARRAY_PATHS",
+    "EXCERPT_CHARS",
+    "FORMAT",
+    "Dialect",
+    "iter_records",
+    "read_decp",
+    "read_with",
+    "sniff",
+]
 
 FORMAT = "decp-v1-json"
 ARRAY_PATHS = (("marches",), ("marches", "marche"))
 Locator = Callable[[str], Iterator[Element | BrokenElement]]
-_V2_MARKERS = re.compile(rb'"(titulaire|concessionnaire|modification|contrat-concession)"\s*:')
+# Keys found only in schema 2.0 files: party and modification wrappers, and 2.0-only fields.
+V2_MARKERS = re.compile(
+    rb'"(titulaire|concessionnaire|modification|contrat-concession|ccag|offresRecues'
+    rb"|marcheInnovant|considerationsSociales|typesPrix|attributionAvance|sousTraitanceDeclaree"
+    rb'|typeGroupementOperateurs|modalitesExecution)"\s*:'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """What differs between DECP JSON versions: format name, where the elements are, and
+    the rejection code when a file is not of that shape."""
+
+    format: str
+    locate: Locator
+    shape_code: str = "not_decp"
 
 
 def sniff(head: bytes, name: str) -> bool:
     """Whether the first bytes of a file look like DECP v1 JSON (``marches``, no 2.0 markers)."""
     del name
-    return b'"marches"' in head and _V2_MARKERS.search(head) is None
+    return b'"marches"' in head and V2_MARKERS.search(head) is None
 
 
 def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings."""
-    return read_with(path, label, limits, FORMAT, _locate_v1)
+    return read_with(path, label, limits, Dialect(FORMAT, _locate_v1))
 
 
-def read_with(
-    path: Path, label: str | None, limits: Limits | None, fmt: str, locate: Locator
-) -> ReadResult:
-    """Read a DECP JSON file (or zip) whose elements ``locate`` finds in each member."""
+def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dialect) -> ReadResult:
+    """Read a DECP JSON file (or zip) whose elements the dialect locates in each member."""
     limits = limits or Limits()
     label = label or str(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, fmt)
+    result = ReadResult(label, sha256_file(path), path.stat().st_size, dialect.format)
     for member in iter_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
-            _read_member(member, result, locate)
+            _read_member(member, result, dialect)
     return result
 
 
@@ -63,7 +86,7 @@ def _locate_v1(text: str) -> Iterator[Element | BrokenElement]:
     return iter_elements(cursor, pointer)
 
 
-def _read_member(member: Member, result: ReadResult, locate: Locator) -> None:
+def _read_member(member: Member, result: ReadResult, dialect: Dialect) -> None:
     decoded = decode_text(member.data)
     if decoded.repaired_bytes:
         note = Note.of("not_utf8", n=decoded.repaired_bytes)
@@ -72,11 +95,10 @@ def _read_member(member: Member, result: ReadResult, locate: Locator) -> None:
         note = Note.of("lost_characters", n=decoded.lost_characters)
         result.warnings.append(Warning_(member.label, "(file)", note))
     try:
-        elements = locate(decoded.text)
+        elements = dialect.locate(decoded.text)
     except JsonShapeError as exc:
-        result.rejections.append(
-            Rejection(member.label, exc.pointer or "(file)", Note.of("not_decp", detail=exc))
-        )
+        note = Note.of(dialect.shape_code, detail=exc)
+        result.rejections.append(Rejection(member.label, exc.pointer or "(file)", note))
         return
     seen: dict[str, str] = {}
     book = VersionBook(result.records)
