@@ -417,10 +417,21 @@ def test_duplicate_of_rejected_element(tmp_path: Path) -> None:
 
 
 def test_content_hash_is_sha256_of_canonical_json(tmp_path: Path) -> None:
-    element = {"z": [1, "é"], "id": "a"}
+    element = {"z": [1, "é", {"b": 1.5, "a": None}], "id": "a"}
     record, _ = _one(tmp_path, element)
-    canonical = json.dumps(element, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    assert record.content_hash == hashlib.sha256(canonical).hexdigest()
+    # Compact, keys sorted, UTF-8: the same text from orjson and from json.
+    canonical = json.dumps(element, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert record.content_hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_content_hash_of_values_orjson_cannot_serialise(tmp_path: Path) -> None:
+    # A lone surrogate and an integer beyond 64 bits fall back to json, with the same form.
+    text = '{"marches": [{"id": "a", "x": "\\ud800", "n": 123456789012345678901234567890}]}'
+    result = _read_text(tmp_path, text)
+    [record] = result.records
+    canonical = '{"id":"a","n":123456789012345678901234567890,"x":"\ud800"}'
+    expected = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    assert record.content_hash == expected
 
 
 # --- full records --------------------------------------------------------------------------
@@ -968,6 +979,7 @@ def test_content_hash_falls_back_to_raw_text_when_too_deep(
         raise RecursionError
 
     monkeypatch.setattr(decp_module.json, "dumps", too_deep)
+    monkeypatch.setattr(decp_module.orjson, "dumps", too_deep)
     result = _read_text(tmp_path, '{"marches": [{"id": "a"}, {"id": "a"}, {"id":"a"}]}')
     # The third differs from the first only by spacing: not an exact duplicate of its raw
     # text, but the same contract (same key, same content): a republished version.

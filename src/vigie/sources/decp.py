@@ -13,17 +13,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from vigie.sources import decp_fields as f
-from vigie.sources.decp_fields import EXCERPT_CHARS
+from vigie.sources.decp_fields import EXCERPT_CHARS, party, text
+from vigie.sources.decp_fields import amount as parse_amount
+from vigie.sources.decp_fields import cpv as parse_cpv
+from vigie.sources.decp_fields import date as parse_date
 from vigie.sources.decp_merge import Modification, VersionBook, parse_modifications
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
-from vigie.sources.records import Note, ProcurementRecord, ReadResult, Rejection, Warning_
+from vigie.sources.records import (
+    Classification,
+    Note,
+    ProcurementRecord,
+    ReadResult,
+    Rejection,
+    Warning_,
+)
 
 __all__ = [
     "ARRAY_PATHS",
@@ -125,7 +137,7 @@ def _read_element(
     label: str, element: Element, seen: dict[str, str], book: VersionBook, result: ReadResult
 ) -> None:
     value = element.value
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         _reject(result, label, element, Note.of("not_object", kind=type(value).__name__))
         return
     content_hash = _content_hash(element)
@@ -133,9 +145,9 @@ def _read_element(
         _reject(result, label, element, Note.of("duplicate", of=seen[content_hash]))
         return
     seen[content_hash] = element.pointer
-    record_id = f.text(value.get("id"))
+    record_id = text(value.get("id"))
     if record_id is None:
-        record_id = f.text(value.get("uid"))
+        record_id = text(value.get("uid"))
     if record_id is None:
         _reject(result, label, element, Note.of("missing_id"))
         return
@@ -153,12 +165,20 @@ def _read_element(
 
 
 def _content_hash(element: Element) -> str:
-    """SHA-256 of the element as canonical JSON (of its raw text if too deeply nested)."""
+    """SHA-256 of the element as canonical JSON: compact, keys sorted, UTF-8 (orjson).
+
+    Values orjson cannot serialise (lone surrogates, integers beyond 64 bits, nesting past
+    its limit) use the same form from :mod:`json`; a value too deep even for that, its raw text.
+    """
+    try:
+        return hashlib.sha256(orjson.dumps(element.value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except (orjson.JSONEncodeError, RecursionError):
+        pass
     try:
         canonical = json.dumps(
-            element.value, sort_keys=True, ensure_ascii=False, check_circular=False
+            element.value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
-    except RecursionError:
+    except (RecursionError, ValueError):
         canonical = element.raw
     # Lone surrogates (from "\ud800" escapes) are not encodable as plain UTF-8.
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
@@ -168,25 +188,27 @@ def _to_record(
     label: str, element: Element, record_id: str, content_hash: str, notes: list[Note]
 ) -> tuple[ProcurementRecord, tuple[Modification, ...]]:
     """The record as first published (modifications not applied) and its modifications."""
-    value: Mapping[str, Any] = element.value
+    value: dict[str, Any] = element.value
+    get = value.get
     concession = "concessionnaires" in value or "autoriteConcedante" in value
-    buyer = f.party(value.get("autoriteConcedante" if concession else "acheteur"), "SIRET")
+    buyer = party(get("autoriteConcedante" if concession else "acheteur"), "SIRET")
     if buyer.id is None and buyer.name is None:
         notes.append(Note.of("no_buyer"))
-    raw_suppliers = value.get("concessionnaires" if concession else "titulaires")
+    raw_suppliers = get("concessionnaires" if concession else "titulaires")
     if raw_suppliers is None:
         raw_suppliers = []
-    if not isinstance(raw_suppliers, list):
+    elif not isinstance(raw_suppliers, list):
         notes.append(Note.of("suppliers_not_list"))
         raw_suppliers = []
-    suppliers = tuple(f.party(item, None) for item in raw_suppliers)
+    suppliers = tuple([party(item, None) for item in raw_suppliers])
     if not suppliers:
         notes.append(Note.of("no_supplier"))
-    amount = f.amount(value.get("valeurGlobale" if concession else "montant"), notes)
+    amount = parse_amount(get("valeurGlobale" if concession else "montant"), notes)
     date_field = "dateSignature" if concession else "dateNotification"
-    cpv, cpv_raw = f.cpv(value.get("codeCPV"), notes)
-    day, date_time = f.date(value.get(date_field), date_field, notes)
-    mods = parse_modifications(value.get("modifications"), concession, notes)
+    cpv, cpv_raw = parse_cpv(get("codeCPV"), notes)
+    day, date_time = parse_date(get(date_field), date_field, notes)
+    raw_mods = get("modifications")
+    mods = parse_modifications(raw_mods, concession, notes) if raw_mods is not None else ()
     record = ProcurementRecord(
         source_file=label,
         position=element.pointer,
@@ -195,15 +217,15 @@ def _to_record(
         kind="concession" if concession else "contract",
         buyer=buyer,
         suppliers=suppliers,
-        title=f.text(value.get("objet")),
+        title=text(get("objet")),
         amount=amount,
         currency="EUR" if amount is not None else None,
         date=day,
         cpv=cpv,
         cpv_raw=cpv_raw,
-        procedure=f.text(value.get("procedure")),
+        procedure=text(get("procedure")),
         content_hash=content_hash,
-        classifications=f.cpv_classifications(cpv),
+        classifications=(Classification("CPV", cpv),) if cpv else (),
         date_time=date_time,
     )
     return record, mods

@@ -10,7 +10,6 @@ import datetime
 import html
 import math
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from vigie.sources.records import Classification, Note, Party
@@ -30,18 +29,26 @@ PARTY_WRAPPERS = ("titulaire", "concessionnaire")
 
 def text(value: Any) -> str | None:
     """A published text: entities unescaped, spaces collapsed, lone surrogates replaced."""
-    if isinstance(value, str):
-        if "&" in value:
-            value = html.unescape(value)
-        if not value.isascii():
-            value = _SURROGATE.sub("\ufffd", value)
-        cleaned = " ".join(value.split())
-        return cleaned or None
-    if isinstance(value, bool) or value is None:
+    kind = type(value)
+    if kind is str:
+        return _clean(value)
+    if value is None or kind is bool:
         return None
-    if isinstance(value, int | float):
+    if kind is int or kind is float or isinstance(value, int | float):
         return str(value)
+    if isinstance(value, str):  # a str subclass
+        return text(str(value))
     return None
+
+
+def _clean(value: str) -> str | None:
+    """:func:`text` of a string."""
+    if "&" in value:
+        value = html.unescape(value)
+    if not value.isascii():
+        value = _SURROGATE.sub("\ufffd", value)
+    cleaned = " ".join(value.split())
+    return cleaned or None
 
 
 def party(value: Any, default_scheme: str | None) -> Party:
@@ -49,16 +56,19 @@ def party(value: Any, default_scheme: str | None) -> Party:
 
     The wrapped form of schema 2.0 (``{"titulaire": {...}}``) is unwrapped.
     """
-    if isinstance(value, Mapping) and len(value) == 1:
+    if not isinstance(value, dict):
+        return Party(None, None, None)
+    if len(value) == 1:
         for wrapper in PARTY_WRAPPERS:
             if wrapper in value:
                 value = value[wrapper]
+                if not isinstance(value, dict):
+                    return Party(None, None, None)
                 break
-    if not isinstance(value, Mapping):
-        return Party(None, None, None)
-    name = text(value.get("nom")) or text(value.get("denominationSociale"))
-    scheme = text(value.get("typeIdentifiant")) or default_scheme
-    return Party(text(value.get("id")), scheme, name)
+    get = value.get
+    name = text(get("nom")) or text(get("denominationSociale"))
+    scheme = text(get("typeIdentifiant")) or default_scheme
+    return Party(text(get("id")), scheme, name)
 
 
 def amount(value: Any, notes: list[Note]) -> float | None:

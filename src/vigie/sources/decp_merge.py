@@ -48,9 +48,9 @@ def parse_modifications(
     parsed = []
     for index, raw in enumerate(value):
         item = raw
-        if isinstance(raw, Mapping) and len(raw) == 1 and MODIFICATION_WRAPPER in raw:
+        if isinstance(raw, dict) and len(raw) == 1 and MODIFICATION_WRAPPER in raw:
             item = raw[MODIFICATION_WRAPPER]
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             notes.append(Note.of("decp_bad_modification", index=index))
             continue
         parsed.append(_modification(index, item, concession, notes))
