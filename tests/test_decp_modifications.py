@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vigie.sources import ReadResult, read_decp
 from vigie.sources.codes import REJECTION_CODES, WARNING_CODES
@@ -249,3 +253,66 @@ def test_demo_file_amounts_are_not_double_counted() -> None:
         ]  # fmt: skip
         assert len(keys) == len(set(keys)), path.name
         assert result.records_read == len(result.records) + len(result.rejections)
+
+
+def test_demo_files_fold_and_flag_as_documented() -> None:
+    """The figures quoted in docs/inputs.md ("Modifications")."""
+    from collections import Counter
+
+    from vigie.demo import demo_files
+
+    counts: Counter[str] = Counter()
+    for path in demo_files():
+        result = read_decp(path)
+        counts.update(r.note.code for r in result.rejections)
+        counts.update(w.note.code for w in result.warnings)
+    assert counts["decp_republished"] == 70
+    assert counts["decp_same_id"] == 53
+    assert counts["decp_modified_amount"] == 35
+    assert counts["decp_modified_suppliers"] == 14
+
+
+# --- properties: an amount is never the sum of versions or modifications --------------------
+
+_amount = st.one_of(st.integers(0, 10**7), st.floats(0, 1e7), st.none(), st.text(max_size=4))
+_day = st.one_of(st.none(), st.dates().map(str), st.text(max_size=6))
+_modification = st.one_of(
+    st.integers(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "montant": _amount,
+            "dateNotificationModification": _day,
+            "id": st.integers(0, 5),
+            "titulaires": st.lists(st.sampled_from([A, B]), max_size=2),
+        },
+    ),
+)
+_version = st.fixed_dictionaries(
+    {"montant": st.sampled_from([1000, 2000])},
+    optional={
+        "modifications": st.one_of(st.lists(_modification, max_size=4), st.none()),
+        "datePublicationDonnees": _day,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_version, min_size=1, max_size=4))
+def test_amounts_come_from_one_publication_never_a_sum(versions: list[dict[str, Any]]) -> None:
+    elements = [_contract(**v) for v in versions]
+    with tempfile.TemporaryDirectory() as tmp:
+        result = _read(Path(tmp), *elements)
+    published: set[float] = {float(v["montant"]) for v in versions}
+    for element in elements:
+        for mod in element.get("modifications") or []:
+            value = mod.get("montant") if isinstance(mod, dict) else None
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    published.add(float(value.replace(" ", "").replace(",", ".")))
+            elif isinstance(value, int | float):
+                published.add(float(value))
+    for record in result.records:
+        assert record.amount in published
+    # One record per distinct initial amount at most: versions of one contract fold together.
+    assert len(result.records) <= len({v["montant"] for v in versions})
