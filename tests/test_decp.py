@@ -22,7 +22,7 @@ from vigie.sources.codes import (
 )
 from vigie.sources.decp import EXCERPT_CHARS, FORMAT
 from vigie.sources.files import sha256_file
-from vigie.sources.records import Note, Warning_
+from vigie.sources.records import Classification, Note, Warning_
 
 LABEL = "t.json"
 
@@ -154,6 +154,8 @@ def test_excerpt_oracle_record(decp_excerpt: Path) -> None:
         cpv_raw="30234000-8",
         procedure="Procédure adaptée",
         content_hash=oracle.content_hash,
+        classifications=(Classification("CPV", "30234000"),),
+        date_time="2019-03-18T00:00:00+01:00",  # published as 2019-03-18+01:00
     )
     assert len(oracle.content_hash) == 64
 
@@ -420,10 +422,21 @@ def test_duplicate_of_rejected_element(tmp_path: Path) -> None:
 
 
 def test_content_hash_is_sha256_of_canonical_json(tmp_path: Path) -> None:
-    element = {"z": [1, "é"], "id": "a"}
+    element = {"z": [1, "é", {"b": 1.5, "a": None}], "id": "a"}
     record, _ = _one(tmp_path, element)
-    canonical = json.dumps(element, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    assert record.content_hash == hashlib.sha256(canonical).hexdigest()
+    # Compact, keys sorted, UTF-8: the same text from orjson and from json.
+    canonical = json.dumps(element, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert record.content_hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_content_hash_of_values_orjson_cannot_serialise(tmp_path: Path) -> None:
+    # A lone surrogate and an integer beyond 64 bits fall back to json, with the same form.
+    text = '{"marches": [{"id": "a", "x": "\\ud800", "n": 123456789012345678901234567890}]}'
+    result = _read_text(tmp_path, text)
+    [record] = result.records
+    canonical = '{"id":"a","n":123456789012345678901234567890,"x":"\ud800"}'
+    expected = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    assert record.content_hash == expected
 
 
 # --- full records --------------------------------------------------------------------------
@@ -453,6 +466,7 @@ def test_complete_contract(tmp_path: Path) -> None:
         cpv_raw="30234000-8",
         procedure="Procédure adaptée",
         content_hash=record.content_hash,
+        classifications=(Classification("CPV", "30234000"),),
     )
 
 
@@ -929,6 +943,11 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
                         {"id": "a", "titulaires": {}, "montant": "x", "codeCPV": "ABC"},
                         {"id": "b", "montant": -1, "dateNotification": "x", "codeCPV": "1234567"},
                         {"id": "c", "dateNotification": "2019-13-01"},
+                        {"id": "d", "modifications": {}},
+                        {"id": "e", "modifications": [1, {"montant": "x"}]},
+                        {"id": "f", "montant": 1, "modifications": [{"montant": 2}]},
+                        {"id": "f", "montant": 1, "modifications": [{"titulaires": [{"id": "1"}]}]},
+                        {"id": "f", "montant": 3},
                     ]
                 }
             )[:-2]
@@ -953,7 +972,10 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
     corrupt[30 + 1] = 0xFF
     (sub / "c.zip").write_bytes(bytes(corrupt))
     collect(_check(read_decp(sub / "c.zip", "c.zip")))
-    assert seen == (REJECTION_CODES | WARNING_CODES) - XML_REJECTION_CODES - XML_WARNING_CODES
+    # Codes of the 2.0 reader and SIRENE names are exercised in test_decp_v2.py.
+    v2_only = {"decp_v2_not_decp", "decp_sirene_missing", "decp_sirene_unnamed"}
+    other_readers = XML_REJECTION_CODES | XML_WARNING_CODES
+    assert seen == (REJECTION_CODES | WARNING_CODES) - v2_only - other_readers
 
 
 def test_content_hash_falls_back_to_raw_text_when_too_deep(
@@ -963,11 +985,14 @@ def test_content_hash_falls_back_to_raw_text_when_too_deep(
         raise RecursionError
 
     monkeypatch.setattr(decp_module.json, "dumps", too_deep)
+    monkeypatch.setattr(decp_module.orjson, "dumps", too_deep)
     result = _read_text(tmp_path, '{"marches": [{"id": "a"}, {"id": "a"}, {"id":"a"}]}')
+    # The third differs from the first only by spacing: not an exact duplicate of its raw
+    # text, but the same contract (same key, same content): a republished version.
     assert [r.content_hash for r in result.records] == [
         hashlib.sha256(b'{"id": "a"}').hexdigest(),
-        hashlib.sha256(b'{"id":"a"}').hexdigest(),
     ]
     assert [(r.position, r.note) for r in result.rejections] == [
-        ("/marches/1", Note("duplicate", (("of", "/marches/0"),)))
+        ("/marches/1", Note("duplicate", (("of", "/marches/0"),))),
+        ("/marches/2", Note("decp_republished", (("of", "/marches/0"),))),
     ]

@@ -284,7 +284,7 @@ def test_round_trip_of_the_decp_excerpt(workspace: Workspace, decp_excerpt: Path
         "imports": 1,
         "records": 13,
         "record_suppliers": 13,
-        "record_classifications": 0,
+        "record_classifications": 13,
         "rejections": 3,
         "warnings": len(original.warnings),
         "runs": 0,

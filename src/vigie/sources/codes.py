@@ -79,4 +79,18 @@ XML_WARNING_CODES = frozenset(
 )
 REJECTION_CODES = REJECTION_CODES | XML_REJECTION_CODES
 WARNING_CODES = WARNING_CODES | XML_WARNING_CODES
+# DECP modifications, republished versions and SIRENE names (docs/inputs.md).
+REJECTION_CODES = REJECTION_CODES | frozenset({"decp_republished", "decp_v2_not_decp"})
+WARNING_CODES = WARNING_CODES | frozenset(
+    {
+        "decp_same_id",
+        "decp_modifications_not_list",
+        "decp_bad_modification",
+        "decp_modification_bad_amount",
+        "decp_modified_amount",
+        "decp_modified_suppliers",
+        "decp_sirene_missing",
+        "decp_sirene_unnamed",
+    }
+)
 CODES = REJECTION_CODES | WARNING_CODES

@@ -2,55 +2,103 @@
 
 Each element of ``marches`` is a contract (``_type`` "Marché") or a concession
 ("Contrat de concession"). Elements that are not objects or lack an identifier are
-rejected; exact duplicates are rejected as such; other defects become warnings on a
-loaded record. Every element is accounted for.
+rejected; exact duplicates are rejected as such; a later version of a contract already read
+(same buyer and identifier, republished with its modifications) is folded into the first
+and rejected as republished; other defects become warnings on a loaded record. Every element
+is accounted for. The element-to-record engine here is shared with the v2 reader.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
-import html
 import json
-import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from vigie.sources import decp_fields as f
+from vigie.sources.decp_fields import EXCERPT_CHARS, party, text
+from vigie.sources.decp_fields import amount as parse_amount
+from vigie.sources.decp_fields import cpv as parse_cpv
+from vigie.sources.decp_fields import date as parse_date
+from vigie.sources.decp_merge import Modification, VersionBook, parse_modifications
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
 from vigie.sources.records import (
+    Classification,
     Note,
-    Party,
     ProcurementRecord,
     ReadResult,
     Rejection,
     Warning_,
 )
 
+__all__ = [
+    "ARRAY_PATHS",
+    "EXCERPT_CHARS",
+    "FORMAT",
+    "Dialect",
+    "iter_records",
+    "read_decp",
+    "read_with",
+    "sniff",
+]
+
 FORMAT = "decp-v1-json"
 ARRAY_PATHS = (("marches",), ("marches", "marche"))
-EXCERPT_CHARS = 300
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_CPV = re.compile(r"^(\d{7,8})(?:-\d)?$", re.ASCII)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+Locator = Callable[[str], Iterator[Element | BrokenElement]]
+# Keys found only in schema 2.0 files: party and modification wrappers, and 2.0-only fields.
+V2_MARKERS = re.compile(
+    rb'"(titulaire|concessionnaire|modification|contrat-concession|ccag|offresRecues'
+    rb"|marcheInnovant|considerationsSociales|typesPrix|attributionAvance|sousTraitanceDeclaree"
+    rb'|typeGroupementOperateurs|modalitesExecution)"\s*:'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """What differs between DECP JSON versions: format name, where the elements are, and
+    the rejection code when a file is not of that shape."""
+
+    format: str
+    locate: Locator
+    shape_code: str = "not_decp"
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """Whether the first bytes of a file look like DECP v1 JSON (``marches``, no 2.0 markers)."""
+    del name
+    return b'"marches"' in head and V2_MARKERS.search(head) is None
 
 
 def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings."""
+    return read_with(path, label, limits, Dialect(FORMAT, _locate_v1))
+
+
+def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dialect) -> ReadResult:
+    """Read a DECP JSON file (or zip) whose elements the dialect locates in each member."""
     limits = limits or Limits()
     label = label or str(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    result = ReadResult(label, sha256_file(path), path.stat().st_size, dialect.format)
     for member in iter_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
         else:
-            _read_member(member, result)
+            _read_member(member, result, dialect)
     return result
 
 
-def _read_member(member: Member, result: ReadResult) -> None:
+def _locate_v1(text: str) -> Iterator[Element | BrokenElement]:
+    cursor, pointer = find_array(text, ARRAY_PATHS)
+    return iter_elements(cursor, pointer)
+
+
+def _read_member(member: Member, result: ReadResult, dialect: Dialect) -> None:
     decoded = decode_text(member.data)
     if decoded.repaired_bytes:
         note = Note.of("not_utf8", n=decoded.repaired_bytes)
@@ -59,70 +107,78 @@ def _read_member(member: Member, result: ReadResult) -> None:
         note = Note.of("lost_characters", n=decoded.lost_characters)
         result.warnings.append(Warning_(member.label, "(file)", note))
     try:
-        cursor, pointer = find_array(decoded.text, ARRAY_PATHS)
+        elements = dialect.locate(decoded.text)
     except JsonShapeError as exc:
-        result.rejections.append(
-            Rejection(member.label, exc.pointer or "(file)", Note.of("not_decp", detail=exc))
-        )
+        note = Note.of(dialect.shape_code, detail=exc)
+        result.rejections.append(Rejection(member.label, exc.pointer or "(file)", note))
         return
     seen: dict[str, str] = {}
-    for element in iter_elements(cursor, pointer):
+    book = VersionBook(result.records)
+    for element in elements:
         if isinstance(element, BrokenElement):
             result.rejections.append(
                 Rejection(
                     member.label,
                     element.pointer,
                     Note.of("broken_json", detail=element.reason, line=element.line),
-                    _clip(element.excerpt),
+                    f.clip(element.excerpt),
                 )
             )
-            return
-        _read_element(member.label, element, seen, result)
+            break
+        _read_element(member.label, element, seen, book, result)
+    result.warnings.extend(Warning_(member.label, pos, note) for pos, note in book.finish())
 
 
-def _read_element(label: str, element: Element, seen: dict[str, str], result: ReadResult) -> None:
+def _reject(result: ReadResult, label: str, element: Element, note: Note) -> None:
+    result.rejections.append(Rejection(label, element.pointer, note, f.clip(element.raw)))
+
+
+def _read_element(
+    label: str, element: Element, seen: dict[str, str], book: VersionBook, result: ReadResult
+) -> None:
     value = element.value
-    if not isinstance(value, Mapping):
-        kind = type(value).__name__
-        result.rejections.append(
-            Rejection(
-                label,
-                element.pointer,
-                Note.of("not_object", kind=kind),
-                _clip(element.raw),
-            )
-        )
+    if not isinstance(value, dict):
+        _reject(result, label, element, Note.of("not_object", kind=type(value).__name__))
         return
     content_hash = _content_hash(element)
     if content_hash in seen:
-        result.rejections.append(
-            Rejection(
-                label,
-                element.pointer,
-                Note.of("duplicate", of=seen[content_hash]),
-                _clip(element.raw),
-            )
-        )
+        _reject(result, label, element, Note.of("duplicate", of=seen[content_hash]))
         return
     seen[content_hash] = element.pointer
-    record_id = _text(value.get("id"))
+    record_id = text(value.get("id"))
     if record_id is None:
-        record_id = _text(value.get("uid"))
+        record_id = text(value.get("uid"))
     if record_id is None:
-        result.rejections.append(
-            Rejection(label, element.pointer, Note.of("missing_id"), _clip(element.raw))
-        )
+        _reject(result, label, element, Note.of("missing_id"))
         return
     notes: list[Note] = []
-    result.records.append(_to_record(label, element, record_id, content_hash, notes))
+    record, mods = _to_record(label, element, record_id, content_hash, notes)
+    index, first = book.match(record)
+    if index is not None and first is not None:
+        book.merge(index, record, mods)
+        _reject(result, label, element, Note.of("decp_republished", of=first.position))
+        return
+    if first is not None:
+        notes.append(Note.of("decp_same_id", of=first.position))
+    book.add(record, mods)
     result.warnings.extend(Warning_(label, element.pointer, note) for note in notes)
 
 
 def _content_hash(element: Element) -> str:
-    """SHA-256 of the element as canonical JSON (of its raw text if too deeply nested)."""
+    """SHA-256 of the element as canonical JSON: compact, keys sorted, UTF-8 (orjson).
+
+    Values orjson cannot serialise (lone surrogates, integers beyond 64 bits, nesting past
+    its limit) use the same form from :mod:`json`; a value too deep even for that, its raw text.
+    """
     try:
-        canonical = json.dumps(element.value, sort_keys=True, ensure_ascii=False)
-    except RecursionError:
+        return hashlib.sha256(orjson.dumps(element.value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except (orjson.JSONEncodeError, RecursionError):
+        pass
+    try:
+        canonical = json.dumps(
+            element.value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+    except (RecursionError, ValueError):
         canonical = element.raw
     # Lone surrogates (from "\ud800" escapes) are not encodable as plain UTF-8.
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
@@ -130,25 +186,30 @@ def _content_hash(element: Element) -> str:
 
 def _to_record(
     label: str, element: Element, record_id: str, content_hash: str, notes: list[Note]
-) -> ProcurementRecord:
-    value: Mapping[str, Any] = element.value
+) -> tuple[ProcurementRecord, tuple[Modification, ...]]:
+    """The record as first published (modifications not applied) and its modifications."""
+    value: dict[str, Any] = element.value
+    get = value.get
     concession = "concessionnaires" in value or "autoriteConcedante" in value
-    buyer = _party(value.get("autoriteConcedante" if concession else "acheteur"), "SIRET")
+    buyer = party(get("autoriteConcedante" if concession else "acheteur"), "SIRET")
     if buyer.id is None and buyer.name is None:
         notes.append(Note.of("no_buyer"))
-    raw_suppliers = value.get("concessionnaires" if concession else "titulaires")
+    raw_suppliers = get("concessionnaires" if concession else "titulaires")
     if raw_suppliers is None:
         raw_suppliers = []
-    if not isinstance(raw_suppliers, list):
+    elif not isinstance(raw_suppliers, list):
         notes.append(Note.of("suppliers_not_list"))
         raw_suppliers = []
-    suppliers = tuple(_party(item, None) for item in raw_suppliers)
+    suppliers = tuple([party(item, None) for item in raw_suppliers])
     if not suppliers:
         notes.append(Note.of("no_supplier"))
-    amount = _amount(value.get("valeurGlobale" if concession else "montant"), notes)
+    amount = parse_amount(get("valeurGlobale" if concession else "montant"), notes)
     date_field = "dateSignature" if concession else "dateNotification"
-    cpv, cpv_raw = _cpv(value.get("codeCPV"), notes)
-    return ProcurementRecord(
+    cpv, cpv_raw = parse_cpv(get("codeCPV"), notes)
+    day, date_time = parse_date(get(date_field), date_field, notes)
+    raw_mods = get("modifications")
+    mods = parse_modifications(raw_mods, concession, notes) if raw_mods is not None else ()
+    record = ProcurementRecord(
         source_file=label,
         position=element.pointer,
         line=element.line,
@@ -156,112 +217,18 @@ def _to_record(
         kind="concession" if concession else "contract",
         buyer=buyer,
         suppliers=suppliers,
-        title=_text(value.get("objet")),
+        title=text(get("objet")),
         amount=amount,
         currency="EUR" if amount is not None else None,
-        date=_date(value.get(date_field), date_field, notes),
+        date=day,
         cpv=cpv,
         cpv_raw=cpv_raw,
-        procedure=_text(value.get("procedure")),
+        procedure=text(get("procedure")),
         content_hash=content_hash,
+        classifications=(Classification("CPV", cpv),) if cpv else (),
+        date_time=date_time,
     )
-
-
-def _party(value: Any, default_scheme: str | None) -> Party:
-    if not isinstance(value, Mapping):
-        return Party(None, None, None)
-    name = _text(value.get("nom")) or _text(value.get("denominationSociale"))
-    scheme = _text(value.get("typeIdentifiant")) or default_scheme
-    return Party(_text(value.get("id")), scheme, name)
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        if "&" in value:
-            value = html.unescape(value)
-        value = _SURROGATE.sub("\ufffd", value)
-        cleaned = " ".join(value.split())
-        return cleaned or None
-    return None
-
-
-def _amount(value: Any, notes: list[Note]) -> float | None:
-    if value is None or value == "":
-        notes.append(Note.of("no_amount"))
-        return None
-    if isinstance(value, bool):
-        notes.append(Note.of("amount_not_number", value=repr(value)))
-        return None
-    if isinstance(value, int | float):
-        try:
-            number = float(value)
-        except OverflowError:  # an integer beyond the float range
-            number = math.inf
-    elif isinstance(value, str):
-        try:
-            number = float(value.replace(" ", "").replace(",", "."))
-        except ValueError:
-            notes.append(Note.of("amount_not_number", value=repr(value[:40])))
-            return None
-    else:
-        notes.append(Note.of("amount_not_number", value=_shown(value)))
-        return None
-    if not math.isfinite(number) or number < 0:
-        shown = repr(value[:40]) if isinstance(value, str) else _shown(value)
-        notes.append(Note.of("amount_out_of_range", value=shown))
-        return None
-    return number
-
-
-def _date(value: Any, field: str, notes: list[Note]) -> str | None:
-    if value is None:
-        notes.append(Note.of("no_date", field=field))
-        return None
-    text = value if isinstance(value, str) else _shown(value)
-    match = _DATE.match(text)
-    if not match:
-        notes.append(Note.of("bad_date", field=field, value=repr(text[:40])))
-        return None
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        valid = 1900 <= datetime.date(year, month, day).year <= 2100
-    except ValueError:  # month or day out of range for the calendar
-        valid = False
-    if not valid:
-        notes.append(Note.of("impossible_date", field=field, value=match.group(0)))
-        return None
-    return match.group(0)
-
-
-def _shown(value: Any) -> str:
-    """A short text for a non-string value in a note, never printing a (deep) structure."""
-    if isinstance(value, int | float):
-        return str(value)[:40]
-    return f"<{type(value).__name__}>"
-
-
-def _cpv(value: Any, notes: list[Note]) -> tuple[str | None, str | None]:
-    raw = _text(value)
-    if raw is None:
-        return None, None
-    match = _CPV.match(raw)
-    if not match:
-        notes.append(Note.of("bad_cpv", value=repr(raw[:40])))
-        return None, raw
-    digits = match.group(1)
-    if len(digits) == 7:
-        digits = "0" + digits
-        notes.append(Note.of("cpv_leading_zero", raw=raw, fixed=digits))
-    return digits, raw
-
-
-def _clip(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1] + "…"
+    return record, mods
 
 
 def iter_records(results: list[ReadResult]) -> Iterator[ProcurementRecord]:
