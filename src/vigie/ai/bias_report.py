@@ -81,10 +81,6 @@ def run_bias_audit(
     }
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
-
-
 def render_bias_html(document: dict[str, Any], t: Messages) -> str:
     """A self-contained HTML page of the audit in the language of ``t``."""
     env = Environment(
@@ -94,7 +90,7 @@ def render_bias_html(document: dict[str, Any], t: Messages) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = _percent
+    env.filters["pct"] = lambda v: "–" if v is None else t.number(100 * v, 1) + "\u202f%"
     env.filters["num"] = lambda v, d=3: t.number(v, d)
     template = env.get_template("bias.html.j2")
     return template.render(doc=document, t=t, rates=RATES, lang=t.lang)
