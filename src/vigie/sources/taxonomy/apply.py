@@ -13,6 +13,7 @@ from vigie.sources.taxonomy.index import Taxonomy, default_taxonomy
 from vigie.sources.taxonomy.model import Scheme
 
 UNCATEGORISED = "uncategorised"
+_UNCATEGORISED_LABEL = {"en": "Not categorised", "fr": "Non catégorisé"}
 _CODE_PARAMS = ("ref", "via")
 
 
@@ -127,6 +128,6 @@ def category_totals(
     out = {}
     for key, value in totals.items():
         category = taxonomy.categories.get(key)
-        label = {"en": category.label.en, "fr": category.label.fr} if category else {}
-        out[key] = value.as_dict(label or {"en": key, "fr": key})
+        label = {"en": category.label.en, "fr": category.label.fr} if category else None
+        out[key] = value.as_dict(label or _UNCATEGORISED_LABEL)
     return out
