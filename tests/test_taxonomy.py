@@ -323,6 +323,12 @@ def test_title_before_description() -> None:
     )
 
 
+def test_a_cue_inside_a_longer_cue_does_not_count() -> None:
+    result = _text("Audit de sécurité des systèmes d'information")
+    assert result.category == "it-services"  # not software, for "système d'information"
+    assert _text("Refonte du système d'information").category == "software"
+
+
 def test_in_one_field_the_first_category_in_priority_order_wins() -> None:
     assert _text("Logiciel de vidéosurveillance").category == "surveillance-security"
     assert _text("Logiciel d'intelligence artificielle hébergé dans le cloud").category == "ai"

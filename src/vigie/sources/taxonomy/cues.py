@@ -149,7 +149,11 @@ class CueMatcher:
         self._exclude = trie_pattern(exclusions, plural=True, flags=re.IGNORECASE)
 
     def hits(self, text: str | None) -> list[CueHit]:
-        """Every cue found in ``text`` (after exclusions are blanked), in order of position."""
+        """The cues found in ``text`` (after exclusions are blanked), in order of position.
+
+        Left to right, the longest cue at each position, without overlap: a cue inside a
+        longer one is not reported.
+        """
         if not text or not text.strip():
             return []
         prepared = prepare(text)
