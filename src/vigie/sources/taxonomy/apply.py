@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from vigie.sources.records import Note, ProcurementRecord
@@ -27,11 +28,12 @@ class Translate(Protocol):
         ...
 
 
+@lru_cache(maxsize=65536)
 def describe_ref(ref: str, lang: str, taxonomy: Taxonomy, published: str = "") -> str:
     """``SCHEME CODE Title`` for a code reference ``SCHEME CODE`` of a reason.
 
     The title is CPV 2008's in ``lang``, else the taxonomy's, else the one the source
-    published; without any, the reference alone.
+    published; without any, the reference alone. Cached: records share few codes.
     """
     scheme_name, _, code = ref.partition(" ")
     try:
