@@ -97,6 +97,7 @@ def test_cpv_longest_prefix(code: str, category: str) -> None:
         "35113400",  # protective clothing (35, not under 3512)
         "35100000",  # emergency and security equipment: mostly not technology
         "51314000",  # video equipment installation (other overrides 513 telecom installation)
+        "48952000",  # public address systems, under software packages
         "79713000",  # guard services
         "79714000",  # surveillance services: used for guarding
         "79711000",  # alarm monitoring: used for alarms worn by the elderly
@@ -244,6 +245,18 @@ def test_codes_of_other_schemes_are_ignored() -> None:
         ("Accès à internet", "telecom"),
         ("SERVICE DE TRANSPORT DE DONNEES ET D ACCES A INTERNET", "telecom"),
         ("FOURNITURE DES CONTROLES D ACCES", "surveillance-security"),
+        # Titles of TED notices coded as technology, which earlier cues missed.
+        ("CIE 7289 - Qualification System for Provision of Penetration Testing", "it-services"),
+        ("Information and Communications Technology Services", "it-services"),
+        ("Testeur de radiocommunication LTE pour 3.9G et 4.xG", "telecom"),
+        ("Déploiement 5G", "telecom"),
+        ("Erweiterung der Videoüberwachung", "surveillance-security"),
+        ("Betrieb des Rechenzentrums", "cloud-data"),
+        ("Servicio de alojamiento en centros de datos", "cloud-data"),
+        ("Servizi di telecomunicazioni", "telecom"),
+        ("Aanleg van glasvezel", "telecom"),
+        ("Dostawa oprogramowania", "software"),
+        ("Sistema de reconhecimento facial", "surveillance-security"),
     ],
 )
 def test_text_cues(title: str, category: str) -> None:
@@ -265,6 +278,7 @@ def test_text_cues(title: str, category: str) -> None:
         "Hébergement hôtelier",
         "Surveillance des travaux",  # surveillance alone is not a cue
         "Surveillance de la qualité de l'eau",
+        "Aanleg glasvezelnetwerk",  # a compound word: no boundary, so no cue (recall lost)
         "Télésurveillance des postes de relèvement",  # remote monitoring of pumps: no cue
         "Séquenceur très haut débit",
         "Service de navettes pour l'hippodrome de Saint-Cloud",
@@ -307,6 +321,12 @@ def test_title_before_description() -> None:
         "cloud-data",
         "taxonomy_reason_cue_description",
     )
+
+
+def test_a_cue_inside_a_longer_cue_does_not_count() -> None:
+    result = _text("Audit de sécurité des systèmes d'information")
+    assert result.category == "it-services"  # not software, for "système d'information"
+    assert _text("Refonte du système d'information").category == "software"
 
 
 def test_in_one_field_the_first_category_in_priority_order_wins() -> None:
@@ -467,3 +487,15 @@ def test_category_totals_mixed_currencies_and_uncategorised() -> None:
 def test_exclusions_accept_the_same_spellings_as_cues(town: str) -> None:
     assert _text(f"Navettes pour l'hippodrome de {town}").category == "other"
     assert _text(f"Hébergement cloud, mairie de {town}").category == "cloud-data"
+
+
+def test_separators_inside_a_cue_are_bounded() -> None:
+    assert _text("video - surveillance").category == "surveillance-security"
+    assert _text("video" + " " * 10 + "surveillance").category == "other"
+
+
+def test_a_huge_text_is_classified() -> None:
+    # Hostile input: a long run of near-cues ends, it does not hang (linear scan).
+    text = "vidéo " * 20_000 + "video" + " " * 200_000 + "x"
+    assert _text(text, text).category == "other"
+    assert _text(text + " cloud").category == "cloud-data"

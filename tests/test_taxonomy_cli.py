@@ -59,3 +59,6 @@ def test_screen_gives_categories(tmp_path: Path, decp_excerpt: Path, lang: str) 
     }
     assert title[lang] in html
     assert by_category["telecom"]["label"][lang] in html
+    # The finding shows its category, with the reason as a tooltip.
+    hardware = by_category["hardware"]["label"][lang]
+    assert f'<span class="tag" title="{reason}">{hardware}</span>' in html.replace("&#39;", "'")

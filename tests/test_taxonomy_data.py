@@ -233,3 +233,17 @@ def test_the_documentation_lists_every_mapping_and_cue() -> None:
             assert f"| {category} | {lang} | {', '.join(terms)} |" in doc, (category, lang)
         if cues.exclude:
             assert f"| {category} | exclusions | {', '.join(cues.exclude)} |" in doc
+
+
+def test_every_cue_finds_its_own_category() -> None:
+    # Each cue, alone as a title, gives its category: no exclusion blanks it and no cue of a
+    # category first in priority order hides inside it.
+    taxonomy = default_taxonomy()
+    wrong = []
+    for category, cues in taxonomy.data.cues.items():
+        for cue in [t for terms in cues.terms.values() for t in terms] + cues.acronyms:
+            for text in (cue, cue.upper() if cue not in cues.acronyms else cue):
+                result = classify((), None, f"Marché : {text} (lot 1)", None, taxonomy)
+                if result.category != category:
+                    wrong.append((cue, result.category))
+    assert wrong == []

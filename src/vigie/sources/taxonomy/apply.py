@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from vigie.sources.records import Note, ProcurementRecord
@@ -13,6 +14,7 @@ from vigie.sources.taxonomy.index import Taxonomy, default_taxonomy
 from vigie.sources.taxonomy.model import Scheme
 
 UNCATEGORISED = "uncategorised"
+_UNCATEGORISED_LABEL = {"en": "Not categorised", "fr": "Non catégorisé"}
 _CODE_PARAMS = ("ref", "via")
 
 
@@ -26,11 +28,12 @@ class Translate(Protocol):
         ...
 
 
+@lru_cache(maxsize=65536)
 def describe_ref(ref: str, lang: str, taxonomy: Taxonomy, published: str = "") -> str:
     """``SCHEME CODE Title`` for a code reference ``SCHEME CODE`` of a reason.
 
     The title is CPV 2008's in ``lang``, else the taxonomy's, else the one the source
-    published; without any, the reference alone.
+    published; without any, the reference alone. Cached: records share few codes.
     """
     scheme_name, _, code = ref.partition(" ")
     try:
@@ -127,6 +130,6 @@ def category_totals(
     out = {}
     for key, value in totals.items():
         category = taxonomy.categories.get(key)
-        label = {"en": category.label.en, "fr": category.label.fr} if category else {}
-        out[key] = value.as_dict(label or {"en": key, "fr": key})
+        label = {"en": category.label.en, "fr": category.label.fr} if category else None
+        out[key] = value.as_dict(label or _UNCATEGORISED_LABEL)
     return out

@@ -3,8 +3,9 @@
 Precision first (docs/taxonomy.md): a cue matches only as whole words (``cloud`` is not found
 in ``Cloudy``), ignoring case and accents; an accented letter of a cue also matches U+FFFD, the
 replacement character left where a source lost a letter (``vid\ufffdosurveillance``); spaces,
-hyphens and apostrophes inside a cue may be any of these or nothing (``vidéo surveillance``
-finds ``vidéosurveillance`` and ``video-surveillance``); each word of three letters or more may
+hyphens and apostrophes inside a cue may be up to three of these, or nothing (``vidéo
+surveillance`` finds ``vidéosurveillance`` and ``video - surveillance``; the bound keeps long
+runs of spaces from making the search slow); each word of three letters or more may
 take a final ``s`` or ``x``. Acronyms keep their case. Exclusions are blanked from the text
 before any cue is searched.
 
@@ -23,7 +24,7 @@ from typing import Any
 from vigie.sources.taxonomy.model import CueSet
 
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
-_GAP = "[\\s\\-\\u2010\\u2011'\\u2019]*"
+_GAP = "[\\s\\-\\u2010\\u2011'\\u2019]{0,3}"
 _PLURAL = "(?:s|x)?"
 _LEFT = r"(?<![\w\ufffd])"
 _RIGHT = r"(?![\w\ufffd])"
@@ -148,7 +149,11 @@ class CueMatcher:
         self._exclude = trie_pattern(exclusions, plural=True, flags=re.IGNORECASE)
 
     def hits(self, text: str | None) -> list[CueHit]:
-        """Every cue found in ``text`` (after exclusions are blanked), in order of position."""
+        """The cues found in ``text`` (after exclusions are blanked), in order of position.
+
+        Left to right, the longest cue at each position, without overlap: a cue inside a
+        longer one is not reported.
+        """
         if not text or not text.strip():
             return []
         prepared = prepare(text)
