@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from vigie.csvlimit import csv_field_limit
 from vigie.kb.base import KnowledgeBase
 from vigie.kb.identifiers import normalise_identifier
 from vigie.kb.importing import (
@@ -48,8 +49,10 @@ def iter_csv_rows(
     path: Path, draft: Draft, limits: ImportLimits, required: tuple[str, ...]
 ) -> Iterator[tuple[str, Row]]:
     """(position, row) of every data row; rows with undecodable bytes are rejected."""
-    csv.field_size_limit(limits.max_line_bytes)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+    with (
+        csv_field_limit(limits.max_line_bytes),
+        path.open(encoding="utf-8-sig", errors="replace", newline="") as handle,
+    ):
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [c for c in required if c not in header]

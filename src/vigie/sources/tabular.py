@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from vigie.csvlimit import CSV_DEFAULT_FIELD_LIMIT, csv_field_limit
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
 from vigie.sources.tabular_mapping import MappingError, TabularMapping, load_mapping
@@ -139,7 +140,8 @@ def _csv_rows(member: Member, mapping: TabularMapping, result: ReadResult) -> It
     while True:
         start = previous + 1
         try:
-            cells = next(reader)
+            with csv_field_limit(CSV_DEFAULT_FIELD_LIMIT):
+                cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
