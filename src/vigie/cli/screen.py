@@ -7,17 +7,27 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, resolve_lang
 from vigie.demo import demo_files
 from vigie.pipeline import InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
+from vigie.sources.registry import UnknownFormatError
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
 
-def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) -> ScreenResult:
-    t = Messages(lang)
+def _run_screen(
+    inputs: list[Path], outdir: Path, workspace: Path, options: ScreenOptions
+) -> ScreenResult:
+    t = Messages(options.lang)
     try:
         ws = Workspace.open(workspace)
     except (duckdb.Error, WorkspaceVersionError) as exc:
@@ -27,7 +37,8 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
             TimeElapsedColumn(),
             console=err,
             transient=True,
@@ -44,7 +55,9 @@ def _run_screen(inputs: list[Path], outdir: Path, workspace: Path, lang: str) ->
             )
 
         try:
-            result = screen(inputs, outdir, ws, ScreenOptions(lang=lang), progress=hook)
+            result = screen(inputs, outdir, ws, options, progress=hook)
+        except UnknownFormatError as exc:
+            fail(t, t("ingest_unknown_format_option", name=exc.name, known=", ".join(exc.known)))
         except InputPathError as exc:
             fail(t, t("cli_" + exc.code, path=exc.path))
         except OSError as exc:
@@ -71,8 +84,8 @@ def screen_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="DECP v1 JSON files, zips of them, or directories. "
-            "/ Fichiers DECP v1 JSON, zip ou dossiers."
+            help="Procurement files (OCDS JSON or JSON lines, DECP v1 JSON), zips of them, "
+            "or directories. / Fichiers de marchés (OCDS, DECP), zip ou dossiers."
         ),
     ],
     outdir: Annotated[
@@ -80,9 +93,19 @@ def screen_command(
     ],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Read every input with this reader (ocds, decp-v1-json...) instead of "
+            "detecting it. / Lire chaque entrée avec ce lecteur au lieu de le détecter.",
+        ),
+    ] = None,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
-    _run_screen(files, outdir, workspace, resolve_lang(lang))
+    options = ScreenOptions(lang=resolve_lang(lang), input_format=input_format)
+    _run_screen(files, outdir, workspace, options)
 
 
 @app.command("demo")
@@ -94,4 +117,4 @@ def demo_command(
     lang: LangOption = None,
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
-    _run_screen(demo_files(), outdir, workspace, resolve_lang(lang))
+    _run_screen(demo_files(), outdir, workspace, ScreenOptions(lang=resolve_lang(lang)))
