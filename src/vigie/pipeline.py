@@ -115,7 +115,8 @@ def ingest(
         if isinstance(spec, Note):
             results.append(_unreadable(path, spec))
         else:
-            results.append(_import(path, spec, workspace, limits, _offset(progress, done, total)))
+            sha = import_file(path, spec, workspace, limits, _offset(progress, done, total))
+            results.append(workspace.load(sha, str(path)))
         done += path.stat().st_size
     if progress:
         progress(total, total, "")
@@ -137,14 +138,15 @@ def _unreadable(path: Path, note: Note) -> ReadResult:
     return result
 
 
-def _import(
+def import_file(
     path: Path,
     spec: ReaderSpec,
     workspace: Workspace,
     limits: Limits,
-    progress: Callable[[int, str], None],
-) -> ReadResult:
-    """Import one file with ``spec`` (streamed when the reader can), unless already there."""
+    progress: Callable[[int, str], None] | None = None,
+) -> str:
+    """Import one file with ``spec`` (streamed batch by batch when the reader can) unless this
+    content was already imported by this reader version; return its SHA-256."""
     sha = sha256_file(path)
     label = str(path)
     if not workspace.is_imported(sha, spec.key):
@@ -160,13 +162,13 @@ def _import(
                     label,
                     limits,
                     lambda b: writer.add(b.records, b.rejections, b.warnings),
-                    lambda n: progress(n, label),
+                    (lambda n: progress(n, label)) if progress else None,
                 )
                 writer.commit(summary.units_read)
             except BaseException:
                 writer.rollback()
                 raise
-    return workspace.load(sha, label)
+    return sha
 
 
 def screen(

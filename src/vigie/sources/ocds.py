@@ -11,6 +11,7 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from vigie.sources.ocds_stream import (
     Batch,
     BatchSink,
     Broken,
+    Item,
     ProgressFn,
     StreamSummary,
     Unit,
@@ -118,18 +120,15 @@ def stream_ocds(
     (the fields vigie reads, not the releases), never the file.
     """
     reading = _Reading(label, sink)
-    seq = 0
-    for item in iter_units(path, label, limits, progress):
-        if isinstance(item, Warning_):
-            reading.warn(item)
-            continue
-        reading.units += 1
-        if isinstance(item, Broken):
-            reading.reject(item)
-            continue
-        seq = _take(reading, item, seq)
-    _emit_processes(reading)
-    reading.flush()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of live, acyclic containers: collections would only rescan them
+    try:
+        _read_units(reading, iter_units(path, label, limits, progress))
+        _emit_processes(reading)
+        reading.flush()
+    finally:
+        if collecting:
+            gc.enable()
     size = path.stat().st_size
     if progress:
         progress(size)
@@ -143,6 +142,19 @@ def stream_ocds(
         reading.rejections,
         reading.warnings,
     )
+
+
+def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
+    seq = 0
+    for item in items:
+        if isinstance(item, Warning_):
+            reading.warn(item)
+            continue
+        reading.units += 1
+        if isinstance(item, Broken):
+            reading.reject(item)
+            continue
+        seq = _take(reading, item, seq)
 
 
 def _take(reading: _Reading, unit: Unit, seq: int) -> int:
@@ -163,6 +175,8 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
 def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
     """The projected release states a unit brings, with their ocid, or why it is rejected."""
     value = unit.value
+    if unit.projected:
+        return [(value["ocid"], value)]
     if not isinstance(value, Mapping):
         return Note.of("not_object", kind=type(value).__name__)
     compiled = value.get("compiledRelease")
@@ -171,16 +185,23 @@ def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
         return [(ocid, project(compiled))] if ocid else Note.of("ocds_no_ocid")
     releases = value.get("releases")
     if isinstance(releases, list):
-        embedded = [r for r in releases if isinstance(r, Mapping) and set(r) - _LINKED_ONLY]
-        if not embedded:
-            return Note.of("ocds_linked_only")
-        ocid = _ocid(value)
-        found = [((_ocid(r) or ocid), project(r)) for r in embedded]
-        if not all(o for o, _ in found):
-            return Note.of("ocds_no_ocid")
-        return [(str(o), s) for o, s in found]
+        return _record_states(value, releases)
     ocid = _ocid(value)
     return [(ocid, project(value))] if ocid else Note.of("ocds_no_ocid")
+
+
+def _record_states(
+    record: Mapping[str, Any], releases: list[Any]
+) -> list[tuple[str, dict[str, Any]]] | Note:
+    """A record without compiled release: its embedded releases (links give nothing to read)."""
+    embedded = [r for r in releases if isinstance(r, Mapping) and set(r) - _LINKED_ONLY]
+    if not embedded:
+        return Note.of("ocds_linked_only")
+    ocid = _ocid(record)
+    found = [((_ocid(r) or ocid), project(r)) for r in embedded]
+    if not all(o for o, _ in found):
+        return Note.of("ocds_no_ocid")
+    return [(str(o), s) for o, s in found]
 
 
 def _ocid(value: Mapping[str, Any]) -> str | None:

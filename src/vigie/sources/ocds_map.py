@@ -21,7 +21,7 @@ from vigie.sources.ocds_values import (
     text,
     when,
 )
-from vigie.sources.records import Note, Party, ProcurementRecord, Warning_
+from vigie.sources.records import Classification, Note, Party, ProcurementRecord, Warning_
 
 NOT_COUNTED_AWARD = frozenset({"cancelled", "unsuccessful"})
 NOT_COUNTED_CONTRACT = frozenset({"cancelled"})
@@ -151,10 +151,7 @@ def _record(process: _Process, draft: _Draft, origin: Origin, position: str) -> 
     where = f"{draft.suffix or 'tender'}/value"
     value = money(draft.value, where, notes)
     published = when(draft.date, draft.date_field, notes)
-    codes = next(
-        (found for part in draft.parts if (found := item_classifications(part.get("items")))),
-        item_classifications(process.tender.get("items")),
-    )
+    codes = _codes(draft.parts, process.tender)
     cpv, cpv_raw = main_cpv(codes, notes)
     title = _first(draft.parts, process.tender, "title")
     record_id = f"{process.ocid}/{draft.key}" if draft.key else process.ocid
@@ -175,12 +172,27 @@ def _record(process: _Process, draft: _Draft, origin: Origin, position: str) -> 
         procedure=text(process.tender.get("procurementMethodDetails"))
         or text(process.tender.get("procurementMethod")),
         content_hash=content_hash(
-            record_id, value, published, process.buyer, draft.suppliers, title, codes
+            record_id,
+            value.amount,
+            value.currency,
+            published.date_time or published.day,
+            process.buyer.name,
+            *(s.name for s in draft.suppliers),
+            title,
         ),
         description=_first(draft.parts, process.tender, "description"),
         classifications=tuple(codes),
         date_time=published.date_time,
     )
+
+
+def _codes(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any]) -> list[Classification]:
+    """Classifications of the contract's items, else the award's, else the tender's."""
+    for part in (*parts, tender):
+        found = item_classifications(part.get("items"))
+        if found:
+            return found
+    return []
 
 
 def _first(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any], key: str) -> str | None:
@@ -259,5 +271,7 @@ def _list(value: Any) -> Sequence[Any]:
 
 
 def content_hash(*parts: object) -> str:
-    """A short digest of the fields that identify a record's content."""
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    """SHA-256 of the fields that identify a record's content (id, amount, currency, date,
+    buyer, suppliers, title)."""
+    joined = "\x1f".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()

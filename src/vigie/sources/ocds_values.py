@@ -27,8 +27,13 @@ MAX_TEXT = 10_000
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+_UNCLEAN = re.compile(r"\s\s|[^\S ]|^\s|\s$|[\ud800-\udfff]")
+
+
 def text(value: Any) -> str | None:
     """A published text, spaces collapsed; numbers as text; anything else ``None``."""
+    if type(value) is str and value and len(value) <= MAX_TEXT and not _UNCLEAN.search(value):
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
@@ -160,19 +165,36 @@ def classification(value: Any) -> Classification | None:
 
 def item_classifications(items: Any) -> list[Classification]:
     """Every classification of a list of items (main and additional), first seen first."""
+    if not isinstance(items, list):
+        return []
+    seen: set[tuple[Any, Any]] = set()
     found: dict[tuple[str, str], Classification] = {}
-    for item in items if isinstance(items, list) else ():
+    for item in items:
         if not isinstance(item, Mapping):
             continue
+        _collect(item.get("classification"), seen, found)
         extra = item.get("additionalClassifications")
-        candidates: Iterable[Any] = [item.get("classification")]
         if isinstance(extra, list):
-            candidates = [*candidates, *extra]
-        for raw in candidates:
-            code = classification(raw)
-            if code is not None:
-                found.setdefault((code.scheme, code.code), code)
+            for raw in extra:
+                _collect(raw, seen, found)
     return list(found.values())
+
+
+def _collect(
+    raw: Any, seen: set[tuple[Any, Any]], found: dict[tuple[str, str], Classification]
+) -> None:
+    if not isinstance(raw, Mapping):
+        return
+    key = (raw.get("scheme"), raw.get("id"))
+    try:
+        if key in seen:
+            return
+        seen.add(key)
+    except TypeError:  # an unhashable value where a code is expected
+        return
+    code = classification(raw)
+    if code is not None:
+        found.setdefault((code.scheme, code.code), code)
 
 
 def main_cpv(codes: Iterable[Classification], notes: list[Note]) -> tuple[str | None, str | None]:
