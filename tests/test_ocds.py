@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from typer.testing import CliRunner
+
+from vigie.cli import app
 from vigie.pipeline import import_file, ingest
 from vigie.sources import Limits, ReadResult, ocds_stream
 from vigie.sources import ocds as ocds_module
@@ -350,3 +353,46 @@ def test_stream_reports_progress_in_bytes(tmp_path: Path) -> None:
     assert summary.units_read == 5000
     assert seen[-1] == path.stat().st_size
     assert seen == sorted(seen)
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def test_screen_ocds_from_the_command_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    lines = _jsonl(
+        tmp_path / "releases.jsonl",
+        [
+            _release(
+                "ocds-cli",
+                "1",
+                "2020-01-01",
+                parties=PARTIES,
+                awards=[{"id": "A", "suppliers": [{"id": "S1"}], "value": {"amount": 9}}],
+            ),
+            "not a release",
+        ],
+    )
+    out = tmp_path / "out"
+    args = ["screen", str(lines), str(OCDS / "paraguay-empty.json"), "-o", str(out)]
+    result = runner.invoke(app, [*args, "-w", str(tmp_path / "w.duckdb"), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["records_read"], summary["records_loaded"], summary["records_rejected"]) == (
+        3,
+        1,
+        2,
+    )
+    assert [f["format"] for f in summary["files"]] == ["ocds", "unknown"]
+    rejected = (out / "rejected.csv").read_text(encoding="utf-8")
+    assert "line 2" in rejected
+    assert "le fichier est vide" in rejected
+
+
+@pytest.mark.parametrize(("lang", "needle"), [("en", "unknown format"), ("fr", "format inconnu")])
+def test_unknown_format_option_exits_2(tmp_path: Path, lang: str, needle: str) -> None:
+    args = ["screen", str(OCDS / "uk-release.json"), "-o", str(tmp_path / "o"), "-f", "xml"]
+    result = CliRunner().invoke(app, [*args, "-w", str(tmp_path / "w"), "--lang", lang])
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "ocds" in result.output

@@ -195,11 +195,12 @@ def _line_unit(raw: bytes, label: str, number: int) -> tuple[list[Item], int]:
     return list(expand(value, label, f"line {number} ", number)), fixed
 
 
-def expand(value: Any, label: str, pointer: str, line: int) -> Iterator[Item]:
-    """The units of one JSON value: the elements of a package or array, else the value."""
-    if isinstance(value, list):
+def expand(value: Any, label: str, pointer: str, line: int, nested: bool = False) -> Iterator[Item]:
+    """The units of one JSON value: the elements of a package or of a top-level array (one
+    level: an array inside an array is a unit, rejected later), else the value itself."""
+    if isinstance(value, list) and not nested:
         for index, element in enumerate(value):
-            yield from expand(element, label, f"{pointer}/{index}", line)
+            yield from expand(element, label, f"{pointer}/{index}", line, nested=True)
         return
     if isinstance(value, Mapping) and "ocid" not in value:
         for key in ("releases", "records"):
