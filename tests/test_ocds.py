@@ -395,3 +395,43 @@ def test_unknown_format_option_exits_2(tmp_path: Path, lang: str, needle: str) -
     assert result.exit_code == 2
     assert needle in result.output
     assert "ocds" in result.output
+
+
+def test_hostile_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.jsonl"
+    deep = b'{"ocid": "a", "tender": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    huge = b'{"ocid": "b", "awards": [{"id": 1, "value": {"amount": 1' + b"0" * 5000 + b"}}]}"
+    path.write_bytes(
+        b"\n".join(
+            [
+                deep,
+                huge,
+                b'{"ocid": "c", "tender": {"title": "\\ud800x"}}',
+                b'{"ocid": "d", "awards": [{"id": 1, "value": {"amount": NaN, "currency": "EUR"}}]}',
+                b'{"ocid": "f", "tender": {"title": "caf\xe9"}}',
+            ]
+        )
+    )
+    result = _check(read_ocds(path))
+    assert (result.records_read, result.records_loaded) == (5, 3)
+    assert [r.position for r in result.rejections] == ["line 1", "line 2"]
+    titles = {r.record_id: r.title for r in result.records}
+    assert titles["c"] == "\ufffdx"
+    assert titles["f"] == "café"
+    codes = sorted(w.note.code for w in result.warnings)
+    assert codes == ["amount_out_of_range", "not_utf8"]
+
+
+def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Path) -> None:
+    award = {"id": "A", "value": {"amount": 1, "currency": "EUR"}}
+    amended = {"id": "A", "value": {"amount": 2, "currency": "EUR"}}
+    lines = [
+        {"uri": "u", "releases": [_release("ocds-m", "1", "2020-01-01", awards=[award])]},
+        _release("ocds-other", "1", "2020-01-01"),
+        _release("ocds-m", "2", "2020-02-01", awards=[amended]),
+    ]
+    path = _jsonl(tmp_path / "m.jsonl", lines)
+    assert ocds_module.count_ocids(path, "m") == {"ocds-m": 2, "ocds-other": 1}
+    result = _check(read_ocds(path))
+    amounts = {r.record_id: r.amount for r in result.records}
+    assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.sources.files import Limits, sha256_file
+from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
 from vigie.sources.ocds_stream import (
@@ -29,6 +30,9 @@ from vigie.sources.ocds_stream import (
     StreamSummary,
     Unit,
     iter_units,
+    line_units,
+    plain_json_lines,
+    raw_lines,
 )
 from vigie.sources.ocds_values import shown
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
@@ -80,6 +84,8 @@ class _Reading:
     sink: BatchSink
     batch: Batch = field(default_factory=Batch)
     groups: dict[str, list[_Entry]] = field(default_factory=dict)
+    expected: dict[str, int] = field(default_factory=dict)
+    """Releases of each ocid in the file (JSON lines): a process is emitted once complete."""
     units: int = 0
     records: int = 0
     rejections: int = 0
@@ -116,10 +122,14 @@ def stream_ocds(
 ) -> StreamSummary:
     """Read an OCDS file, handing records, rejections and warnings to ``sink`` in batches.
 
-    Memory holds the projected state of each contracting process until the end of the file
-    (the fields vigie reads, not the releases), never the file.
+    In a plain JSON-lines file, a first pass counts the releases of each ocid, so that each
+    process is merged, written and forgotten as soon as its last release is read: memory holds
+    only the processes whose releases are still to come. In other shapes, memory holds the
+    projected state of each process (the fields vigie reads) until the end of the file.
     """
     reading = _Reading(label, sink)
+    if plain_json_lines(path):
+        reading.expected = count_ocids(path, label)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
@@ -167,8 +177,11 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     origin = Origin(unit.source_file, unit.position, unit.line)
     for ocid, state in states:
         entry = _Entry(sort_key(state, seq), state, origin)
-        reading.groups.setdefault(ocid, []).append(entry)
+        group = reading.groups.setdefault(ocid, [])
+        group.append(entry)
         seq += 1
+        if len(group) == reading.expected.get(ocid):
+            _emit(reading, reading.groups.pop(ocid))
     return seq
 
 
@@ -176,7 +189,8 @@ def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
     """The projected release states a unit brings, with their ocid, or why it is rejected."""
     value = unit.value
     if unit.projected:
-        return [(value["ocid"], value)]
+        ocid = _ocid(value)
+        return [(ocid, value)] if ocid else Note.of("ocds_no_ocid")
     if not isinstance(value, Mapping):
         return Note.of("not_object", kind=type(value).__name__)
     compiled = value.get("compiledRelease")
@@ -215,15 +229,40 @@ def _ocid(value: Mapping[str, Any]) -> str | None:
 
 def _emit_processes(reading: _Reading) -> None:
     for entries in _drain(reading.groups):
-        entries.sort(key=lambda e: e.key)
-        state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
-        records, warnings = process_records(state, entries[-1].origin)
-        reading.batch.records.extend(records)
-        reading.records += len(records)
-        for warning in warnings:
-            reading.warn(warning)
-        if len(reading.batch) >= BATCH:
-            reading.flush()
+        _emit(reading, entries)
+
+
+def _emit(reading: _Reading, entries: list[_Entry]) -> None:
+    """Merge one process's releases, map them to records and queue them for the sink."""
+    entries.sort(key=lambda e: e.key)
+    state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
+    records, warnings = process_records(state, entries[-1].origin)
+    reading.batch.records.extend(records)
+    reading.records += len(records)
+    for warning in warnings:
+        reading.warn(warning)
+    if len(reading.batch) >= BATCH:
+        reading.flush()
+
+
+def count_ocids(path: Path, label: str) -> dict[str, int]:
+    """First pass over a JSON-lines file: how many releases each ocid has, so that a process
+    can be emitted (and forgotten) as soon as its last release is read."""
+    counts: dict[str, int] = {}
+    with path.open("rb") as handle:
+        for number, raw in raw_lines(handle):
+            if raw is None:
+                continue
+            ocid = fast_ocid(raw)
+            if ocid is not None:
+                key = ocid.strip()
+                counts[key] = counts.get(key, 0) + 1
+                continue
+            for item in line_units(raw, label, number)[0]:
+                states = _states(item) if isinstance(item, Unit) else None
+                for found, _ in states if isinstance(states, list) else ():
+                    counts[found] = counts.get(found, 0) + 1
+    return counts
 
 
 def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:

@@ -125,3 +125,27 @@ def fast_release(line: bytes) -> dict[str, Any] | None:
         return None
     projected: dict[str, Any] = msgspec.to_builtins(release)
     return projected
+
+
+class _OcidOnly(Struct):
+    ocid: Leaf = UNSET
+    releases: msgspec.Raw | UnsetType = UNSET
+    records: msgspec.Raw | UnsetType = UNSET
+    compiledRelease: msgspec.Raw | UnsetType = UNSET
+
+
+_OCID_DECODER = msgspec.json.Decoder(_OcidOnly)
+
+
+def fast_ocid(line: bytes) -> str | None:
+    """The ``ocid`` of a JSON line holding one release, skipping everything else; ``None``
+    when the line is anything else (package, record, invalid) and needs the general path."""
+    try:
+        found = _OCID_DECODER.decode(line)
+    except (msgspec.DecodeError, RecursionError, ValueError, OverflowError):
+        return None
+    if found.releases is not UNSET or found.records is not UNSET:
+        return None
+    if found.compiledRelease is not UNSET or not isinstance(found.ocid, str):
+        return None
+    return found.ocid

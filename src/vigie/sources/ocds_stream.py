@@ -12,7 +12,9 @@ element by element with ijson; smaller documents are parsed whole.
 from __future__ import annotations
 
 import codecs
+import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,12 +121,16 @@ def _is_zip(path: Path) -> bool:
         return handle.read(4) == b"PK\x03\x04"
 
 
+_OBJECT_BOUNDARY = re.compile(rb"\}[ \t\r]*\n[ \t\r\n]*\{")
+
+
 def _is_json_lines(head: bytes) -> bool:
-    """The first non-blank line is a whole JSON value (so a one-line document counts too)."""
+    """The first non-blank line is a whole JSON value (so a one-line document counts too), or
+    an object ends at the end of a line and another starts on the next (no comma between)."""
     body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
     for line in body.split(b"\n")[:-1] if b"\n" in body else [body]:
         if line.strip():
-            return _parses(line)
+            return _parses(line) or _OBJECT_BOUNDARY.search(body) is not None
     return False
 
 
@@ -149,25 +155,33 @@ def parse_json(data: bytes | str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
+def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line; ``None`` for a line over the limit."""
     number = 0
-    repaired = 0
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
         if not raw:
-            break
+            return
         number += 1
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
-            note = Note.of("ocds_line_too_long", limit=MAX_LINE_BYTES)
-            yield Broken(label, f"line {number}", number, note, _excerpt(raw[:EXCERPT]))
+            yield number, None
             continue
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
-        if not raw.strip():
+        if raw.strip():
+            yield number, raw
+
+
+def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
+    repaired = 0
+    for number, raw in raw_lines(handle):
+        if raw is None:
+            note = Note.of("ocds_line_too_long", limit=MAX_LINE_BYTES)
+            yield Broken(label, f"line {number}", number, note)
             continue
-        item, fixed = _line_unit(raw, label, number)
+        item, fixed = line_units(raw, label, number)
         repaired += fixed
         yield from item
         if progress and number % PROGRESS_EVERY == 0:
@@ -176,7 +190,16 @@ def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterat
         yield Warning_(label, "(file)", Note.of("not_utf8", n=repaired))
 
 
-def _line_unit(raw: bytes, label: str, number: int) -> tuple[list[Item], int]:
+def plain_json_lines(path: Path) -> bool:
+    """Whether ``path`` is a plain (not zipped) JSON-lines file, read line by line."""
+    if _is_zip(path):
+        return False
+    with path.open("rb") as handle:
+        return _is_json_lines(handle.read(1 << 16))
+
+
+def line_units(raw: bytes, label: str, number: int) -> tuple[list[Item], int]:
+    """The units of one JSON line, and how many of its bytes were not UTF-8."""
     fast = fast_release(raw)
     if fast is not None:
         return [Unit(label, fast, f"line {number}", number, projected=True)], 0
@@ -216,19 +239,25 @@ def units_from_bytes(data: bytes, label: str) -> Iterator[Item]:
     """The units of a document (or of JSON lines) held in memory."""
     head = data[: 1 << 16]
     if _is_json_lines(head) and data.strip().count(b"\n"):
-        import io  # noqa: PLC0415
-
         yield from _lines(io.BytesIO(data), label, None)
         return
     decoded = decode_text(data)
-    if decoded.repaired_bytes:
-        yield Warning_(label, "(file)", Note.of("not_utf8", n=decoded.repaired_bytes))
     try:
         value = parse_json(decoded.text)
     except ValueError as exc:
+        if _OBJECT_BOUNDARY.search(data):  # JSON lines whose first line is long or broken
+            yield from _lines(io.BytesIO(data), label, None)
+            return
+        yield from _repaired(decoded.repaired_bytes, label)
         yield from _salvage(decoded.text, label, exc)
         return
+    yield from _repaired(decoded.repaired_bytes, label)
     yield from expand(value, label, "", 0)
+
+
+def _repaired(count: int, label: str) -> Iterator[Item]:
+    if count:
+        yield Warning_(label, "(file)", Note.of("not_utf8", n=count))
 
 
 def _salvage(text: str, label: str, error: ValueError) -> Iterator[Item]:
@@ -290,7 +319,8 @@ def _array_prefix(head: bytes) -> str | None:
 
 
 def _detail(exc: BaseException) -> str:
-    return f"invalid JSON: {str(exc)[:200]}"
+    text = str(exc)[:200]
+    return text if text.startswith("invalid JSON") else f"invalid JSON: {text}"
 
 
 def _excerpt(data: bytes | str) -> str:
