@@ -407,7 +407,8 @@ def test_hostile_json_lines(tmp_path: Path) -> None:
                 deep,
                 huge,
                 b'{"ocid": "c", "tender": {"title": "\\ud800x"}}',
-                b'{"ocid": "d", "awards": [{"id": 1, "value": {"amount": NaN, "currency": "EUR"}}]}',
+                b'{"ocid": "d", "awards": [{"id": 1, '
+                b'"value": {"amount": NaN, "currency": "EUR"}}]}',
                 b'{"ocid": "f", "tender": {"title": "caf\xe9"}}',
             ]
         )
