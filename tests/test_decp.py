@@ -15,6 +15,7 @@ import pytest
 from vigie.sources import Limits, Party, ProcurementRecord, ReadResult, Rejection, read_decp
 from vigie.sources import decp as decp_module
 from vigie.sources.codes import (
+    INGEST_CODES,
     REJECTION_CODES,
     WARNING_CODES,
     XML_REJECTION_CODES,
@@ -974,7 +975,7 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
     collect(_check(read_decp(sub / "c.zip", "c.zip")))
     # Codes of the 2.0 reader and SIRENE names are exercised in test_decp_v2.py.
     v2_only = {"decp_v2_not_decp", "decp_sirene_missing", "decp_sirene_unnamed"}
-    other_readers = XML_REJECTION_CODES | XML_WARNING_CODES
+    other_readers = XML_REJECTION_CODES | XML_WARNING_CODES | INGEST_CODES
     assert seen == (REJECTION_CODES | WARNING_CODES) - v2_only - other_readers
 
 

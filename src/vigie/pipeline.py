@@ -21,16 +21,16 @@ from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import DecisionsView, Messages, ReportContent
 from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
-from vigie.sources import Limits, ReadResult, read_decp
-from vigie.sources.decp import FORMAT as DECP_FORMAT
+from vigie.sources import Limits, ReadResult
 from vigie.sources.files import sha256_file
-from vigie.sources.records import ProcurementRecord
+from vigie.sources.records import Note, ProcurementRecord, Rejection
+from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
-from vigie.store import RunRecord, Workspace
+from vigie.store import ImportInfo, RunRecord, Workspace
 
-INPUT_SUFFIXES = (".json", ".zip")
-READER_VERSION = f"{DECP_FORMAT}@{__version__}"
+INPUT_SUFFIXES = input_suffixes()
 ProgressHook = Callable[[int, int, str], None]
+"""Called with bytes read so far, bytes to read in total, and the file being read."""
 DEFAULT_POLICY = "ungp-baseline"
 
 
@@ -54,6 +54,8 @@ class ScreenOptions:
     limits: Limits = field(default_factory=Limits)
     kb: KnowledgeBase | None = None
     policy: str | Path | Policy = DEFAULT_POLICY
+    input_format: str | None = None
+    """A reader name (``--format``) that overrides detection for every input."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +97,79 @@ def ingest(
     workspace: Workspace,
     limits: Limits,
     progress: ProgressHook | None = None,
+    input_format: str | None = None,
 ) -> list[ReadResult]:
-    """Read each file into the workspace (skipping content already imported) and return results."""
+    """Read each file into the workspace (skipping content already imported) and return results.
+
+    The reader is the one named by ``input_format``, else the one detected from the file's
+    first bytes; a file no reader recognises is one rejection. Raises
+    :class:`~vigie.sources.registry.UnknownFormatError` for an unknown ``input_format``.
+    """
+    forced = reader_named(input_format) if input_format else None
+    total = sum(path.stat().st_size for path in paths)
+    done = 0
     results = []
-    for index, path in enumerate(paths):
+    for path in paths:
         if progress:
-            progress(index, len(paths), str(path))
-        sha = sha256_file(path)
-        if not workspace.is_imported(sha, READER_VERSION):
-            result = read_decp(path, str(path), limits)
-            workspace.save(result, READER_VERSION)
-            sha = result.sha256
-        results.append(workspace.load(sha, str(path)))
+            progress(done, total, str(path))
+        spec = forced or detect_format(path, READERS, limits)
+        if isinstance(spec, Note):
+            results.append(_unreadable(path, spec))
+        else:
+            sha = import_file(path, spec, workspace, limits, _offset(progress, done, total))
+            results.append(workspace.load(sha, str(path)))
+        done += path.stat().st_size
     if progress:
-        progress(len(paths), len(paths), "")
+        progress(total, total, "")
     return results
+
+
+def _offset(progress: ProgressHook | None, done: int, total: int) -> Callable[[int, str], None]:
+    def report(n: int, path: str) -> None:
+        if progress:
+            progress(done + n, total, path)
+
+    return report
+
+
+def _unreadable(path: Path, note: Note) -> ReadResult:
+    """The result for a file that no reader recognises: one rejection."""
+    result = ReadResult(str(path), sha256_file(path), path.stat().st_size, "unknown")
+    result.rejections.append(Rejection(str(path), "(file)", note))
+    return result
+
+
+def import_file(
+    path: Path,
+    spec: ReaderSpec,
+    workspace: Workspace,
+    limits: Limits,
+    progress: Callable[[int, str], None] | None = None,
+) -> str:
+    """Import one file with ``spec`` (streamed batch by batch when the reader can) unless this
+    content was already imported by this reader version; return its SHA-256."""
+    sha = sha256_file(path)
+    label = str(path)
+    if not workspace.is_imported(sha, spec.key):
+        if spec.stream is None:
+            result = spec.read(path, label, limits)
+            workspace.save(result, spec.key)
+        else:
+            info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
+            writer = workspace.begin_import(info)
+            try:
+                summary = spec.stream(
+                    path,
+                    label,
+                    limits,
+                    lambda b: writer.add(b.records, b.rejections, b.warnings),
+                    (lambda n: progress(n, label)) if progress else None,
+                )
+                writer.commit(summary.units_read)
+            except BaseException:
+                writer.rollback()
+                raise
+    return sha
 
 
 def screen(
@@ -127,7 +187,7 @@ def screen(
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
     paths = expand_inputs(inputs)
-    results = ingest(paths, workspace, options.limits, progress)
+    results = ingest(paths, workspace, options.limits, progress, options.input_format)
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
     matcher = Matcher(kb)
@@ -194,8 +254,8 @@ def build_summary(
     }
     return {
         "records_read": sum(r.records_read for r in results),
-        "records_loaded": sum(len(r.records) for r in results),
-        "records_rejected": sum(len(r.rejections) for r in results),
+        "records_loaded": sum(r.records_loaded for r in results),
+        "records_rejected": sum(r.records_rejected for r in results),
         "findings": len(findings),
         "by_group": by_group,
         "kb_version": kb.version,
@@ -207,8 +267,9 @@ def build_summary(
                 "path": r.path,
                 "format": r.format,
                 "records_read": r.records_read,
-                "records_loaded": len(r.records),
-                "records_rejected": len(r.rejections),
+                "records_loaded": r.records_loaded,
+                "records_rejected": r.records_rejected,
+                "records_stored": len(r.records),
             }
             for r in results
         ],

@@ -8,14 +8,22 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 
-from vigie.assess.policy import PolicyError, load_policy
+from vigie.assess.policy import Policy, PolicyError, load_policy
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, resolve_lang
 from vigie.demo import demo_files
 from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
 from vigie.present.pdf import PdfUnavailable, html_to_pdf
+from vigie.sources.registry import UnknownFormatError
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
 PolicyOption = Annotated[
@@ -28,8 +36,6 @@ PolicyOption = Annotated[
         "ou politique fournie.",
     ),
 ]
-
-
 PdfOption = Annotated[
     bool,
     typer.Option(
@@ -38,6 +44,17 @@ PdfOption = Annotated[
         "/ Produire aussi report.pdf avec Chromium sans interface s'il est installé.",
     ),
 ]
+
+
+def _policy(name: str | None, t: Messages) -> Policy:
+    """The policy to apply; an invalid one lists every problem and exits with status 2."""
+    try:
+        return load_policy(name or DEFAULT_POLICY)
+    except PolicyError as exc:
+        err.print(f"[red]{escape(t('cli_policy_invalid', path=exc.path))}[/]")
+        for problem in exc.problems:
+            err.print(f"  - {problem}", markup=False)
+        raise typer.Exit(2) from None
 
 
 def _print_pdf(result: ScreenResult, t: Messages) -> None:
@@ -51,16 +68,9 @@ def _print_pdf(result: ScreenResult, t: Messages) -> None:
 
 
 def _run_screen(
-    inputs: list[Path], outdir: Path, workspace: Path, lang: str, policy_name: str | None
+    inputs: list[Path], outdir: Path, workspace: Path, options: ScreenOptions
 ) -> ScreenResult:
-    t = Messages(lang)
-    try:
-        policy = load_policy(policy_name or DEFAULT_POLICY)
-    except PolicyError as exc:
-        err.print(f"[red]{escape(t('cli_policy_invalid', path=exc.path))}[/]")
-        for problem in exc.problems:
-            err.print(f"  - {problem}", markup=False)
-        raise typer.Exit(2) from None
+    t = Messages(options.lang)
     try:
         ws = Workspace.open(workspace)
     except (duckdb.Error, WorkspaceVersionError) as exc:
@@ -70,7 +80,8 @@ def _run_screen(
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
             TimeElapsedColumn(),
             console=err,
             transient=True,
@@ -87,9 +98,9 @@ def _run_screen(
             )
 
         try:
-            result = screen(
-                inputs, outdir, ws, ScreenOptions(lang=lang, policy=policy), progress=hook
-            )
+            result = screen(inputs, outdir, ws, options, progress=hook)
+        except UnknownFormatError as exc:
+            fail(t, t("ingest_unknown_format_option", name=exc.name, known=", ".join(exc.known)))
         except InputPathError as exc:
             fail(t, t("cli_" + exc.code, path=exc.path))
         except OSError as exc:
@@ -118,8 +129,8 @@ def screen_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="DECP v1 JSON files, zips of them, or directories. "
-            "/ Fichiers DECP v1 JSON, zip ou dossiers."
+            help="Procurement files (OCDS JSON or JSON lines, DECP JSON, TED XML, eForms), zips "
+            "of them, or directories. / Fichiers de marchés (OCDS, DECP, TED), zip ou dossiers."
         ),
     ],
     outdir: Annotated[
@@ -127,13 +138,24 @@ def screen_command(
     ],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Read every input with this reader (ocds, decp-v1-json...) instead of "
+            "detecting it. / Lire chaque entrée avec ce lecteur au lieu de le détecter.",
+        ),
+    ] = None,
     policy: PolicyOption = None,
     pdf: PdfOption = False,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
-    result = _run_screen(files, outdir, workspace, resolve_lang(lang), policy)
+    t = Messages(resolve_lang(lang))
+    options = ScreenOptions(lang=t.lang, input_format=input_format, policy=_policy(policy, t))
+    result = _run_screen(files, outdir, workspace, options)
     if pdf:
-        _print_pdf(result, Messages(resolve_lang(lang)))
+        _print_pdf(result, t)
 
 
 @app.command("demo")
@@ -147,6 +169,8 @@ def demo_command(
     pdf: PdfOption = False,
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
-    result = _run_screen(demo_files(), outdir, workspace, resolve_lang(lang), policy)
+    t = Messages(resolve_lang(lang))
+    options = ScreenOptions(lang=t.lang, policy=_policy(policy, t))
+    result = _run_screen(demo_files(), outdir, workspace, options)
     if pdf:
-        _print_pdf(result, Messages(resolve_lang(lang)))
+        _print_pdf(result, t)

@@ -15,6 +15,13 @@ REJECTION_CODES = frozenset(
         "not_object",
         "duplicate",
         "missing_id",
+        # ingest: format detection and OCDS
+        "unknown_format",
+        "empty_file",
+        "not_ocds",
+        "ocds_no_ocid",
+        "ocds_linked_only",
+        "ocds_line_too_long",
     }
 )
 WARNING_CODES = frozenset(
@@ -32,9 +39,14 @@ WARNING_CODES = frozenset(
         "impossible_date",
         "bad_cpv",
         "cpv_leading_zero",
+        # ingest: OCDS and currencies
+        "currency_repaired",
+        "currency_unknown",
+        "no_currency",
+        "ocds_not_counted",
+        "ocds_party_unresolved",
     }
 )
-CODES = REJECTION_CODES | WARNING_CODES
 
 # EU TED (R2.0.9, eForms UBL), safe XML and spreadsheets (xml area).
 XML_REJECTION_CODES = frozenset(
@@ -94,3 +106,19 @@ WARNING_CODES = WARNING_CODES | frozenset(
     }
 )
 CODES = REJECTION_CODES | WARNING_CODES
+INGEST_CODES = frozenset(
+    {
+        "unknown_format",
+        "empty_file",
+        "not_ocds",
+        "ocds_no_ocid",
+        "ocds_linked_only",
+        "ocds_line_too_long",
+        "currency_repaired",
+        "currency_unknown",
+        "no_currency",
+        "ocds_not_counted",
+        "ocds_party_unresolved",
+    }
+)
+"""Codes produced by format detection and the OCDS reader (not by the DECP v1 reader)."""
