@@ -56,6 +56,8 @@ class ScreenOptions:
     policy: str | Path | Policy = DEFAULT_POLICY
     input_format: str | None = None
     """A reader name (``--format``) that overrides detection for every input."""
+    readers: tuple[ReaderSpec, ...] = READERS
+    """The readers to detect from (see :func:`~vigie.sources.registry.configured_readers`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,13 @@ class ScreenResult:
         return self.outdir / "report.html"
 
 
-def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+def expand_inputs(paths: Iterable[Path], suffixes: Sequence[str] = INPUT_SUFFIXES) -> list[Path]:
     """Files to read: each file as given; for a directory, its .json and .zip files, sorted."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
+                p for p in path.iterdir() if p.suffix.lower() in suffixes and p.is_file()
             )
             if not found:
                 raise InputPathError("empty_dir", path)
@@ -98,6 +100,7 @@ def ingest(
     limits: Limits,
     progress: ProgressHook | None = None,
     input_format: str | None = None,
+    readers: Sequence[ReaderSpec] = READERS,
 ) -> list[ReadResult]:
     """Read each file into the workspace (skipping content already imported) and return results.
 
@@ -105,14 +108,14 @@ def ingest(
     first bytes; a file no reader recognises is one rejection. Raises
     :class:`~vigie.sources.registry.UnknownFormatError` for an unknown ``input_format``.
     """
-    forced = reader_named(input_format) if input_format else None
+    forced = reader_named(input_format, readers) if input_format else None
     total = sum(path.stat().st_size for path in paths)
     done = 0
     results = []
     for path in paths:
         if progress:
             progress(done, total, str(path))
-        spec = forced or detect_format(path, READERS, limits)
+        spec = forced or detect_format(path, readers, limits)
         if isinstance(spec, Note):
             results.append(_unreadable(path, spec))
         else:
@@ -186,8 +189,10 @@ def screen(
     policy = options.policy
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
-    paths = expand_inputs(inputs)
-    results = ingest(paths, workspace, options.limits, progress, options.input_format)
+    paths = expand_inputs(inputs, input_suffixes(options.readers))
+    results = ingest(
+        paths, workspace, options.limits, progress, options.input_format, options.readers
+    )
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
     matcher = Matcher(kb)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +25,10 @@ from vigie.demo import demo_files
 from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
 from vigie.present.pdf import PdfUnavailable, html_to_pdf
-from vigie.sources.registry import UnknownFormatError
+from vigie.sources.files import sha256_file
+from vigie.sources.registry import ReaderSpec, UnknownFormatError, configured_readers
+from vigie.sources.sirene import SireneError, load_sirene
+from vigie.sources.tabular_mapping import MappingError, load_mapping
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
 PolicyOption = Annotated[
@@ -55,6 +60,46 @@ def _policy(name: str | None, t: Messages) -> Policy:
         for problem in exc.problems:
             err.print(f"  - {problem}", markup=False)
         raise typer.Exit(2) from None
+
+
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Column mapping (YAML) to read CSV and XLSX files; see docs/inputs-spreadsheets.md. "
+        "/ Correspondance des colonnes pour lire les fichiers CSV et XLSX.",
+    ),
+]
+SireneOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sirene",
+        help="SIRENE StockUniteLegale extract (CSV or Parquet) naming the parties of DECP 2.0 "
+        "files. / Extrait SIRENE pour nommer les parties des fichiers DECP 2.0.",
+    ),
+]
+
+
+@contextmanager
+def _readers(
+    mapping: Path | None, sirene: Path | None, t: Messages
+) -> Iterator[tuple[ReaderSpec, ...]]:
+    """The readers to use; a bad mapping or SIRENE extract is an error with exit status 2."""
+    columns = None
+    if mapping is not None:
+        try:
+            columns = (load_mapping(mapping), sha256_file(mapping))
+        except MappingError as exc:
+            fail(t, t("cli_mapping_invalid", path=mapping, error="; ".join(exc.problems)))
+    if sirene is None:
+        yield configured_readers(columns)
+        return
+    try:
+        names = load_sirene(sirene)
+    except SireneError as exc:
+        fail(t, t("cli_sirene_invalid", error=exc))
+    with names:
+        yield configured_readers(columns, (names, sha256_file(sirene)))
 
 
 def _print_pdf(result: ScreenResult, t: Messages) -> None:
@@ -149,11 +194,17 @@ def screen_command(
     ] = None,
     policy: PolicyOption = None,
     pdf: PdfOption = False,
+    mapping: MappingOption = None,
+    sirene: SireneOption = None,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
     t = Messages(resolve_lang(lang))
-    options = ScreenOptions(lang=t.lang, input_format=input_format, policy=_policy(policy, t))
-    result = _run_screen(files, outdir, workspace, options)
+    chosen = _policy(policy, t)
+    with _readers(mapping, sirene, t) as readers:
+        options = ScreenOptions(
+            lang=t.lang, input_format=input_format, policy=chosen, readers=readers
+        )
+        result = _run_screen(files, outdir, workspace, options)
     if pdf:
         _print_pdf(result, t)
 

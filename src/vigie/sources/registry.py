@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigie import __version__
-from vigie.sources import ocds
+from vigie.sources import decp_v2, eforms, ocds, tabular, ted
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.decp import read_decp
 from vigie.sources.files import Limits, MemberError
 from vigie.sources.ocds_stream import BatchSink, ProgressFn, StreamSummary
 from vigie.sources.records import Note, ReadResult
+from vigie.sources.sirene import SireneNames
+from vigie.sources.tabular_mapping import TabularMapping
 
 HEAD_BYTES = 1 << 16
 """How many bytes of a file (or of a zip's first member) the readers' ``sniff`` see."""
@@ -70,8 +72,40 @@ READERS: tuple[ReaderSpec, ...] = (
         ocds.stream_ocds,
         (".json", ".jsonl", ".ndjson"),
     ),
+    ReaderSpec(decp_v2.FORMAT, __version__, decp_v2.read_decp_v2, decp_v2.sniff),
     ReaderSpec(DECP_FORMAT, __version__, read_decp, sniff_decp_v1),
+    ReaderSpec(ted.FORMAT, __version__, ted.read_ted, ted.sniff, suffixes=(".xml",)),
+    ReaderSpec(eforms.FORMAT, __version__, eforms.read_eforms, eforms.sniff, suffixes=(".xml",)),
 )
+
+
+def configured_readers(
+    mapping: tuple[TabularMapping, str] | None = None,
+    sirene: tuple[SireneNames, str] | None = None,
+) -> tuple[ReaderSpec, ...]:
+    """:data:`READERS`, with what the user gave: a spreadsheet column mapping adds the CSV/XLSX
+    reader; a SIRENE extract names the parties of DECP 2.0 files. Each comes with the SHA-256 of
+    its file, which enters the reader's version so that a file is read again when it changes."""
+    readers = list(READERS)
+    if sirene is not None:
+        names, digest = sirene
+
+        def read_v2(path: Path, label: str | None, limits: Limits | None) -> ReadResult:
+            return decp_v2.read_decp_v2(path, label, limits, names)
+
+        version = f"{__version__}+sirene.{digest[:16]}"
+        readers[0] = ReaderSpec(decp_v2.FORMAT, version, read_v2, decp_v2.sniff)
+    if mapping is not None:
+        columns, digest = mapping
+
+        def read_sheet(path: Path, label: str | None, limits: Limits | None) -> ReadResult:
+            return tabular.read_tabular(path, columns, label, limits)
+
+        version = f"{__version__}+mapping.{digest[:16]}"
+        suffixes = (*tabular.CSV_SUFFIXES, *tabular.XLSX_SUFFIXES)
+        spec = ReaderSpec(tabular.FORMAT, version, read_sheet, tabular.sniff, None, suffixes)
+        readers.append(spec)
+    return tuple(readers)
 
 
 class UnknownFormatError(ValueError):
