@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from vigie.kb.groups import today
-
 if TYPE_CHECKING:
     from vigie.kb.base import KnowledgeBase
 
@@ -40,13 +38,13 @@ def _missing(where: str, kind: str, ids: Iterable[str], table: Mapping[str, obje
 
 def _companies(kb: KnowledgeBase) -> list[str]:
     problems = []
-    days = [today(), *kb.groups.change_days()]
+    in_cycles = kb.groups.cycle_members()
     for company in kb.companies.values():
         where = _where(kb, "companies", company.id, "company")
         problems += _missing(where, "source", company.sources, kb.sources)
         if company.parent and company.parent not in kb.companies:
             problems.append(f"{where}: unknown parent {company.parent!r}")
-        elif any(kb.groups.has_cycle(company.id, day) for day in days):
+        elif company.id in in_cycles:
             problems.append(f"{where}: parent links form a cycle")
     return problems
 
