@@ -13,8 +13,10 @@ from vigie.kb import KnowledgeBaseError, load_knowledge_base, starter_dir
 from vigie.kb.ftm import export_entities, write_ftm
 from vigie.kb.importing import ISSUE_CODES, ImportLimits
 from vigie.kb.imports import ImportOutcome, import_file
+from vigie.pipeline import ScreenOptions, screen
 from vigie.present import LANGUAGES, Messages
 from vigie.resolve import Matcher
+from vigie.store import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kb"
 FTM = FIXTURES / "opensanctions-sample.ftm.json"
@@ -270,3 +272,44 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     (directory / "bomb.yaml").write_text(bomb, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="aliases"):
         load_knowledge_base([directory])
+
+
+def _decp(path: Path, suppliers: list[str]) -> Path:
+    records = [
+        {
+            "id": f"2023-TEST-{i}",
+            "source": "test",
+            "acheteur": {"id": "21750001600019", "nom": "Ville de Test"},
+            "_type": "Marché",
+            "nature": "Marché",
+            "objet": "Hébergement de données",
+            "codeCPV": "72300000",
+            "procedure": "Procédure adaptée",
+            "dureeMois": 12,
+            "dateNotification": "2023-05-01",
+            "montant": 1000 + i,
+            "formePrix": "Ferme",
+            "titulaires": [{"typeIdentifiant": "SIRET", "id": "0", "denominationSociale": name}],
+            "modifications": [],
+        }
+        for i, name in enumerate(suppliers)
+    ]
+    path.write_text(json.dumps({"marches": records}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_imports_change_the_screening_end_to_end(tmp_path: Path, workspace: Workspace) -> None:
+    decp = _decp(tmp_path / "decp.json", ["EXEMPLA DATA SAS", "Exempla Cloud France SAS"])
+    before = screen([decp], tmp_path / "before", workspace, ScreenOptions(lang="en"))
+    assert before.findings == []
+    into = tmp_path / "mine"
+    for fmt, path in (("ftm", FTM), ("gleif-l1", L1), ("gleif-l2", L2)):
+        assert import_file(path, fmt, into).written is not None
+    kb = load_knowledge_base([starter_dir(), into])
+    after = screen([decp], tmp_path / "after", workspace, ScreenOptions(lang="en", kb=kb))
+    groups = sorted(e.group_name for e in after.exposures)
+    assert groups == ["Exempla Holdings Ltd", "Novator Holdings Inc."]
+    summary = json.loads((tmp_path / "after" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["kb_version"] == kb.version != before.summary["kb_version"]
+    report = (tmp_path / "after" / "report.html").read_text(encoding="utf-8")
+    assert "Example Authority (fictional)" in report  # the imported sanction, attributed
