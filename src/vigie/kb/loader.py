@@ -60,9 +60,7 @@ def default_directories() -> list[Path]:
     return [starter_dir(), *([extra] if extra.is_dir() else [])]
 
 
-def load_parts(
-    directories: Iterable[Path] | None = None, skip: Path | None = None
-) -> LoadedParts:
+def load_parts(directories: Iterable[Path] | None = None, skip: Path | None = None) -> LoadedParts:
     """Read and validate every ``*.yaml`` file of the directories (but ``skip``), in order."""
     paths = [
         path
