@@ -40,6 +40,8 @@ ISSUE_CODES = frozenset(
         "too_many_records",
         "line_too_long",
         "invalid_utf8",
+        "not_utf8",
+        "unreadable_archive",
         "broken_json",
         "not_object",
         "unknown_schema",
