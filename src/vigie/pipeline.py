@@ -185,14 +185,30 @@ def screen(
     """Screen procurement files, decide every case under the policy, and write the outputs
     (findings, rejections, warnings, summary, decisions, report) into ``outdir``."""
     options = options or ScreenOptions()
-    kb = options.kb or load_knowledge_base()
-    policy = options.policy
-    if not isinstance(policy, Policy):
-        policy = load_policy(policy)
     paths = expand_inputs(inputs, input_suffixes(options.readers))
     results = ingest(
         paths, workspace, options.limits, progress, options.input_format, options.readers
     )
+    return decide_and_report(results, outdir, workspace, options)
+
+
+def report_workspace(
+    outdir: Path, workspace: Workspace, options: ScreenOptions | None = None
+) -> ScreenResult:
+    """Decide and report on every file already imported into the workspace, without reading
+    the files again (for instance under another policy or knowledge base)."""
+    results = [workspace.load(sha, path) for sha, path in workspace.imports()]
+    return decide_and_report(results, outdir, workspace, options or ScreenOptions())
+
+
+def decide_and_report(
+    results: Sequence[ReadResult], outdir: Path, workspace: Workspace, options: ScreenOptions
+) -> ScreenResult:
+    """Categorise, match, assess and decide the records of ``results``; write every output."""
+    kb = options.kb or load_knowledge_base()
+    policy = options.policy
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
     matcher = Matcher(kb)

@@ -51,7 +51,7 @@ PdfOption = Annotated[
 ]
 
 
-def _policy(name: str | None, t: Messages) -> Policy:
+def choose_policy(name: str | None, t: Messages) -> Policy:
     """The policy to apply; an invalid one lists every problem and exits with status 2."""
     try:
         return load_policy(name or DEFAULT_POLICY)
@@ -102,7 +102,7 @@ def _readers(
         yield configured_readers(columns, (names, sha256_file(sirene)))
 
 
-def _print_pdf(result: ScreenResult, t: Messages) -> None:
+def print_pdf(result: ScreenResult, t: Messages) -> None:
     pdf = result.report_path.with_suffix(".pdf")
     try:
         html_to_pdf(result.report_path, pdf)
@@ -116,10 +116,7 @@ def _run_screen(
     inputs: list[Path], outdir: Path, workspace: Path, options: ScreenOptions
 ) -> ScreenResult:
     t = Messages(options.lang)
-    try:
-        ws = Workspace.open(workspace)
-    except (duckdb.Error, WorkspaceVersionError) as exc:
-        fail(t, t("cli_workspace_locked", path=workspace, error=exc))
+    ws = open_workspace(workspace, t)
     with (
         ws,
         Progress(
@@ -150,6 +147,20 @@ def _run_screen(
             fail(t, t("cli_" + exc.code, path=exc.path))
         except OSError as exc:
             fail(t, t("cli_io_error", error=exc))
+    print_outcome(result, t)
+    return result
+
+
+def open_workspace(path: Path, t: Messages) -> Workspace:
+    """Open the workspace; a locked or too-new one is an error with exit status 2."""
+    try:
+        return Workspace.open(path)
+    except (duckdb.Error, WorkspaceVersionError) as exc:
+        fail(t, t("cli_workspace_locked", path=path, error=exc))
+
+
+def print_outcome(result: ScreenResult, t: Messages) -> None:
+    """Counts, decisions and where the outputs are."""
     s = result.summary
     console.print(
         t(
@@ -164,9 +175,8 @@ def _run_screen(
     )
     decided = ", ".join(f"{t('decision_' + k)} {n}" for k, n in s["decisions"].items())
     console.print(t("cli_decisions", policy=s["policy"]["id"], counts=decided))
-    console.print(t("cli_outputs", outdir=outdir))
+    console.print(t("cli_outputs", outdir=result.outdir))
     console.print(t("cli_report", path=result.report_path.resolve().as_uri()))
-    return result
 
 
 @app.command("screen")
@@ -199,14 +209,14 @@ def screen_command(
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
     t = Messages(resolve_lang(lang))
-    chosen = _policy(policy, t)
+    chosen = choose_policy(policy, t)
     with _readers(mapping, sirene, t) as readers:
         options = ScreenOptions(
             lang=t.lang, input_format=input_format, policy=chosen, readers=readers
         )
         result = _run_screen(files, outdir, workspace, options)
     if pdf:
-        _print_pdf(result, t)
+        print_pdf(result, t)
 
 
 @app.command("demo")
@@ -221,7 +231,7 @@ def demo_command(
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
     t = Messages(resolve_lang(lang))
-    options = ScreenOptions(lang=t.lang, policy=_policy(policy, t))
+    options = ScreenOptions(lang=t.lang, policy=choose_policy(policy, t))
     result = _run_screen(demo_files(), outdir, workspace, options)
     if pdf:
-        _print_pdf(result, t)
+        print_pdf(result, t)

@@ -307,6 +307,13 @@ class Workspace:
         ).fetchall()
         return [_record_from_row(row, suppliers, codes, relabel) for row in rows]
 
+    def imports(self) -> list[tuple[str, str]]:
+        """(SHA-256, path) of every imported file, in the order they were imported."""
+        rows = self.con.execute(
+            "SELECT file_sha256, path FROM imports ORDER BY imported_at, path"
+        ).fetchall()
+        return [(str(sha), str(path)) for sha, path in rows]
+
     def record_run(self, run: RunRecord) -> None:
         """Append a screening run to the audit trail."""
         self.con.execute(
