@@ -943,6 +943,8 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
                         {"id": "f", "montant": 1, "modifications": [{"montant": 2}]},
                         {"id": "f", "montant": 1, "modifications": [{"titulaires": [{"id": "1"}]}]},
                         {"id": "f", "montant": 3},
+                        {"id": "g"},
+                        {"id": "g", "objet": "x"},
                     ]
                 }
             )[:-2]

@@ -165,6 +165,10 @@ def test_later_version_completes_empty_fields(tmp_path: Path) -> None:
     [record] = result.records
     assert record.date == "2019-02-26"
     assert [r.note.code for r in result.rejections] == ["decp_republished"]
+    assert [(w.position, w.note) for w in result.warnings] == [
+        ("/marches/0", Note.of("no_date", field="dateNotification")),
+        ("/marches/0", Note.of("decp_completed", fields="date", of="/marches/1")),
+    ]
 
 
 @pytest.mark.parametrize(

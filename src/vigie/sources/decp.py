@@ -155,8 +155,11 @@ def _read_element(
     record, mods = _to_record(label, element, record_id, content_hash, notes)
     index, first = book.match(record)
     if index is not None and first is not None:
-        book.merge(index, record, mods)
+        completed = book.merge(index, record, mods)
         _reject(result, label, element, Note.of("decp_republished", of=first.position))
+        if completed:
+            note = Note.of("decp_completed", fields=", ".join(completed), of=element.pointer)
+            result.warnings.append(Warning_(label, first.position, note))
         return
     if first is not None:
         notes.append(Note.of("decp_same_id", of=first.position))

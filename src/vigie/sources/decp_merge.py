@@ -169,8 +169,10 @@ def _identities(parties: Sequence[Party]) -> set[str | None]:
     return {p.id or p.name for p in parties}
 
 
-def complete(first: ProcurementRecord, later: ProcurementRecord) -> ProcurementRecord:
-    """``first`` with the fields it leaves empty taken from a later version."""
+def complete(
+    first: ProcurementRecord, later: ProcurementRecord
+) -> tuple[ProcurementRecord, list[str]]:
+    """``first`` with the fields it leaves empty taken from a later version, and their names."""
     changes: dict[str, Any] = {
         name: getattr(later, name)
         for name in _COMPLETED
@@ -180,7 +182,10 @@ def complete(first: ProcurementRecord, later: ProcurementRecord) -> ProcurementR
         changes.update(amount=later.amount, currency=later.currency)
     if not first.suppliers and later.suppliers:
         changes["suppliers"] = later.suppliers
-    return dataclasses.replace(first, **changes) if changes else first
+    if not changes:
+        return first, []
+    names = [name for name in (*_COMPLETED, "amount", "suppliers") if name in changes]
+    return dataclasses.replace(first, **changes), names
 
 
 @dataclass(slots=True)
@@ -224,18 +229,22 @@ class VersionBook:
         if mods:
             self._pending[index] = _Versions(record, list(mods))
 
-    def merge(self, index: int, record: ProcurementRecord, mods: Sequence[Modification]) -> None:
-        """Fold a later version into the loaded record at ``index``."""
+    def merge(
+        self, index: int, record: ProcurementRecord, mods: Sequence[Modification]
+    ) -> list[str]:
+        """Fold a later version into the loaded record at ``index``; return the names of the
+        fields the later version completed."""
         pending = self._pending.get(index)
         if pending is None:
             pending = self._pending[index] = _Versions(self._records[index], [])
-        pending.initial = complete(pending.initial, record)
+        pending.initial, completed = complete(pending.initial, record)
         self._records[index] = pending.initial
         seen = {_identity(m) for m in pending.mods}
         for mod in mods:
             if _identity(mod) not in seen:
                 seen.add(_identity(mod))
                 pending.mods.append(mod)
+        return completed
 
     def finish(self) -> list[tuple[str, Note]]:
         """Apply the modifications; return (position, note) for each change made."""
