@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +95,17 @@ def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dia
 
 
 def _locate_v1(text: str) -> Iterator[Element | BrokenElement]:
+    """``/marches`` or ``/marches/marche``; with the latter, ``/marches/contrat-concession``
+    too when present, so that no concession of a nested file is left unread."""
     cursor, pointer = find_array(text, ARRAY_PATHS)
-    return iter_elements(cursor, pointer)
+    elements = iter_elements(cursor, pointer)
+    if pointer != "/marches/marche":
+        return elements
+    try:
+        more = find_array(text, (("marches", "contrat-concession"),))
+    except JsonShapeError:
+        return elements
+    return chain(elements, iter_elements(*more))
 
 
 def _read_member(member: Member, result: ReadResult, dialect: Dialect) -> None:
