@@ -203,8 +203,17 @@ class VersionBook:
 
     def __init__(self, records: list[ProcurementRecord]) -> None:
         self._records = records
-        self._by_key: dict[VersionKey, list[int]] = {}
+        # hash of the key -> index (or indices) of the records loaded with it: kept small,
+        # as it holds one entry per record; keys are compared again on lookup.
+        self._by_hash: dict[int, int | list[int]] = {}
         self._pending: dict[int, _Versions] = {}
+
+    def _indices(self, key: VersionKey) -> list[int]:
+        entry = self._by_hash.get(hash(key))
+        if entry is None:
+            return []
+        candidates = [entry] if isinstance(entry, int) else entry
+        return [i for i in candidates if version_key(self._records[i]) == key]
 
     def _initial(self, index: int) -> ProcurementRecord:
         pending = self._pending.get(index)
@@ -213,7 +222,7 @@ class VersionBook:
     def match(self, record: ProcurementRecord) -> tuple[int | None, ProcurementRecord | None]:
         """The loaded record of which ``record`` is a version (index, record as published),
         else ``(None, first record of the same key)`` (``None`` when the key is new)."""
-        indices = self._by_key.get(version_key(record))
+        indices = self._indices(version_key(record))
         if not indices:
             return None, None
         for index in indices:
@@ -224,7 +233,14 @@ class VersionBook:
     def add(self, record: ProcurementRecord, mods: Sequence[Modification]) -> None:
         """Load a record (the first of its key, or a lot that shares an identifier)."""
         index = len(self._records)
-        self._by_key.setdefault(version_key(record), []).append(index)
+        slot = hash(version_key(record))
+        entry = self._by_hash.get(slot)
+        if entry is None:
+            self._by_hash[slot] = index
+        elif isinstance(entry, int):
+            self._by_hash[slot] = [entry, index]
+        else:
+            entry.append(index)
         self._records.append(record)
         if mods:
             self._pending[index] = _Versions(record, list(mods))
