@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from vigie.sources.records import Classification, Note, Party
+from vigie.sources.records import Note, Party
 
 EXCERPT_CHARS = 300
 _DATE = re.compile(
@@ -174,11 +174,6 @@ def cpv(value: Any, notes: list[Note]) -> tuple[str | None, str | None]:
         digits = "0" + digits
         notes.append(Note.of("cpv_leading_zero", raw=raw, fixed=digits))
     return digits, raw
-
-
-def cpv_classifications(code: str | None) -> tuple[Classification, ...]:
-    """The classification list of a record whose main CPV code is ``code``."""
-    return (Classification("CPV", code),) if code else ()
 
 
 def shown(value: Any) -> str:
