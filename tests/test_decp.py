@@ -949,6 +949,8 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
                         {"id": "f", "montant": 1, "modifications": [{"montant": 2}]},
                         {"id": "f", "montant": 1, "modifications": [{"titulaires": [{"id": "1"}]}]},
                         {"id": "f", "montant": 3},
+                        {"id": "g"},
+                        {"id": "g", "objet": "x"},
                     ]
                 }
             )[:-2]
@@ -997,3 +999,17 @@ def test_content_hash_falls_back_to_raw_text_when_too_deep(
         ("/marches/1", Note("duplicate", (("of", "/marches/0"),))),
         ("/marches/2", Note("decp_republished", (("of", "/marches/0"),))),
     ]
+
+
+def test_garbage_collector_state_is_restored(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    _read_elements(tmp_path, _contract())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _read_elements(tmp_path, _contract())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -96,6 +96,7 @@ REJECTION_CODES = REJECTION_CODES | frozenset({"decp_republished", "decp_v2_not_
 WARNING_CODES = WARNING_CODES | frozenset(
     {
         "decp_same_id",
+        "decp_completed",
         "decp_modifications_not_list",
         "decp_bad_modification",
         "decp_modification_bad_amount",
