@@ -122,7 +122,7 @@ def _read_row(
         return
     seen[key] = row.position
     notes: list[Note] = []
-    record = to_record(row, columns, mapping, label, notes)
+    record = to_record(row, texts, columns, mapping, label, notes)
     if isinstance(record, Note):
         result.rejections.append(Rejection(label, row.position, record, excerpt))
         return
