@@ -177,7 +177,11 @@ def test_amount_without_currency_is_dropped(tmp_path: Path) -> None:
         (2.0, "USD"),
         (None, None),
     ]
-    assert [w.note.code for w in result.warnings] == ["xml_no_currency", "xml_bad_currency"]
+    assert [w.note.code for w in result.warnings] == [
+        "xml_no_currency",
+        "xml_currency_repaired",
+        "xml_bad_currency",
+    ]
 
 
 def test_zipped_csv(tmp_path: Path) -> None:
