@@ -44,7 +44,7 @@ def resolve_columns(header: Sequence[object], mapping: TabularMapping) -> dict[s
 
 def _column_index(column: Column, names: list[str], folded: list[str]) -> int | None:
     if isinstance(column, int):
-        return column - 1 if column <= len(names) else None
+        return column - 1  # a position in the rows, whatever the header holds
     wanted = column.strip()
     if wanted in names:
         return names.index(wanted)
