@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -186,8 +187,8 @@ def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
 
 def _guess_delimiter(text: str, header_row: int) -> str:
     """The candidate delimiter found most often in the header line (``,`` on a tie)."""
-    lines = text.splitlines()
-    header = lines[header_row - 1] if len(lines) >= header_row else ""
+    lines = itertools.islice(io.StringIO(text), header_row - 1, header_row)
+    header = next(lines, "")
     return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
