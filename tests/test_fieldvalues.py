@@ -52,7 +52,12 @@ def test_currencies_and_countries() -> None:
     assert fv.currency(" eur ", notes) == "EUR"
     assert fv.currency("€", notes) is None
     assert fv.currency(None, notes) is None
-    assert [n.code for n in notes] == ["xml_bad_currency", "xml_no_currency"]
+    assert fv.currency("EUR", notes) == "EUR"
+    assert [n.code for n in notes] == [
+        "xml_currency_repaired",
+        "xml_bad_currency",
+        "xml_no_currency",
+    ]
     notes.clear()
     assert [fv.country(c, notes) for c in ("FR", "fra", "UK", "EL", "ESP", None, "")] == [
         "fr",

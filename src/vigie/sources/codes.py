@@ -79,6 +79,7 @@ XML_WARNING_CODES = frozenset(
         "xml_no_contractor",
         "xml_no_currency",
         "xml_bad_currency",
+        "xml_currency_repaired",
         "xml_unknown_country",
         "xml_value_range",
         "xml_date_from_notice",

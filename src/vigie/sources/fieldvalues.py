@@ -48,7 +48,11 @@ def amount(text: str | None, notes: list[Note], decimal: str = ".") -> float | N
 
 
 def currency(text: str | None, notes: list[Note]) -> str | None:
-    """An ISO 4217-shaped code in upper case (``eur`` -> ``EUR``), or None with a note."""
+    """An ISO 4217-shaped code in upper case, or None with a note.
+
+    ``eur`` or `` EUR `` give ``EUR`` with the note ``xml_currency_repaired``. The code is
+    checked for its shape (three letters), not against the ISO 4217 list.
+    """
     if text is None or not text.strip():
         notes.append(Note.of("xml_no_currency"))
         return None
@@ -56,6 +60,8 @@ def currency(text: str | None, notes: list[Note]) -> str | None:
     if not _CURRENCY.match(value):
         notes.append(Note.of("xml_bad_currency", value=repr(value[:20])))
         return None
+    if value != text or not value.isupper():
+        notes.append(Note.of("xml_currency_repaired", value=repr(text[:20]), fixed=value.upper()))
     return value.upper()
 
 
