@@ -18,7 +18,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def test_every_reader_is_registered() -> None:
     names = [r.name for r in READERS]
-    assert names == ["ocds", "decp-v2-json", "decp-v1-json", "ted-r2.0.9", "eforms-ubl"]
+    assert names == [
+        "ocds",
+        "decp-v2-json",
+        "decp-v1-json",
+        "ted-r2.0.9",
+        "eforms-ubl",
+        "ted-notices",
+    ]
     assert "tabular" not in names  # a spreadsheet needs a column mapping
 
 
@@ -112,3 +119,20 @@ def test_unusable_sirene_extract_exits_2(tmp_path: Path) -> None:
     args = ["screen", str(source), "-o", str(tmp_path / "o"), "--sirene", str(bad)]
     result = runner.invoke(app, [*args, "-w", str(tmp_path / "w")])
     assert result.exit_code == 2
+
+
+def test_a_gzipped_ted_package(tmp_path: Path) -> None:
+    import tarfile
+
+    notices = sorted((FIXTURES / "ted").rglob("*.xml"))[:3]
+    package = tmp_path / "daily.tar.gz"
+    with tarfile.open(package, "w:gz") as archive:
+        for path in notices:
+            archive.add(path, arcname=path.name)
+    out = tmp_path / "out"
+    args = ["screen", str(package), "-o", str(out), "-w", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["files"][0]["format"] == "ted-notices"
+    assert summary["records_read"] == summary["records_loaded"] + summary["records_rejected"] > 0

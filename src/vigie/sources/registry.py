@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigie import __version__
-from vigie.sources import decp_v2, eforms, ocds, tabular, ted
+from vigie.sources import decp_v2, eforms, notices, ocds, tabular, ted
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.decp import read_decp
 from vigie.sources.files import Limits, MemberError
@@ -63,6 +63,12 @@ def sniff_decp_v1(head: bytes, name: str) -> bool:
     return text[:1] == b"{" and b'"marches"' in text
 
 
+def sniff_ted_package(head: bytes, name: str) -> bool:
+    """A TED package: a tar archive (plain, or gzipped and named .tar.gz or .tgz)."""
+    gzipped = head[:2] == b"\x1f\x8b" and name.lower().endswith((".tar.gz", ".tgz"))
+    return gzipped or notices.sniff(head, name)
+
+
 READERS: tuple[ReaderSpec, ...] = (
     ReaderSpec(
         ocds.FORMAT,
@@ -76,6 +82,13 @@ READERS: tuple[ReaderSpec, ...] = (
     ReaderSpec(DECP_FORMAT, __version__, read_decp, sniff_decp_v1),
     ReaderSpec(ted.FORMAT, __version__, ted.read_ted, ted.sniff, suffixes=(".xml",)),
     ReaderSpec(eforms.FORMAT, __version__, eforms.read_eforms, eforms.sniff, suffixes=(".xml",)),
+    ReaderSpec(
+        notices.FORMAT,
+        __version__,
+        notices.read_notices,
+        sniff_ted_package,
+        suffixes=(".tar", ".tgz", ".gz"),
+    ),
 )
 
 
