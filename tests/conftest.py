@@ -6,9 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from vigie.kb import KnowledgeBase, load_knowledge_base, starter_dir
 from vigie.store import Workspace
+
+# Timing is not a property under test: no per-example deadline, and no failure when a loaded
+# machine generates examples slowly (the examples and their checks stay the same).
+settings.register_profile(
+    "vigie",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("vigie")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DECP_EXCERPT = FIXTURES / "decp-2019" / "excerpt.json"
