@@ -15,6 +15,7 @@ from vigie.pipeline import import_file, ingest
 from vigie.sources import Limits, ReadResult, ocds_stream
 from vigie.sources import ocds as ocds_module
 from vigie.sources.codes import INGEST_CODES
+from vigie.sources.files import sha256_file
 from vigie.sources.ocds import read_ocds, stream_ocds
 from vigie.sources.ocds_fast import fast_release
 from vigie.sources.ocds_merge import merge, project
@@ -432,7 +433,9 @@ def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Pa
         _release("ocds-m", "2", "2020-02-01", awards=[amended]),
     ]
     path = _jsonl(tmp_path / "m.jsonl", lines)
-    assert ocds_module.count_ocids(path, "m") == {"ocds-m": 2, "ocds-other": 1}
+    counts, sha = ocds_module.count_ocids(path, "m")
+    assert counts == {"ocds-m": 2, "ocds-other": 1}
+    assert sha == sha256_file(path)
     result = _check(read_ocds(path))
     amounts = {r.record_id: r.amount for r in result.records}
     assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}

@@ -4,6 +4,7 @@ every unit is loaded or rejected."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from vigie.sources.ocds import read_ocds
 from vigie.sources.ocds_fast import fast_release
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project
-from vigie.sources.ocds_values import money, when
+from vigie.sources.ocds_values import money, text, when
 from vigie.sources.records import ReadResult
 
 KEYS = st.sampled_from(
@@ -146,3 +147,10 @@ def test_value_and_date_normalisers(value: Any, date: Any) -> None:
     assert found.amount is None or found.amount >= 0
     published = when(date, "d", notes)
     assert published.day is None or len(published.day) == 10
+
+
+@SETTINGS
+@given(st.text(max_size=30))
+def test_text_fast_path_equals_the_full_cleaning(value: str) -> None:
+    expected = " ".join(re.sub("[\ud800-\udfff]", "\ufffd", value).split()) or None
+    assert text(value) == expected

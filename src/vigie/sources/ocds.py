@@ -25,6 +25,7 @@ from vigie.sources.ocds_stream import (
     Batch,
     BatchSink,
     Broken,
+    HashingReader,
     Item,
     ProgressFn,
     StreamSummary,
@@ -128,8 +129,9 @@ def stream_ocds(
     projected state of each process (the fields vigie reads) until the end of the file.
     """
     reading = _Reading(label, sink)
+    sha256 = None
     if plain_json_lines(path):
-        reading.expected = count_ocids(path, label)
+        reading.expected, sha256 = count_ocids(path, label)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
@@ -144,7 +146,7 @@ def stream_ocds(
         progress(size)
     return StreamSummary(
         label,
-        sha256_file(path),
+        sha256 or sha256_file(path),
         size,
         FORMAT,
         reading.units,
@@ -171,7 +173,7 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     """Validate one unit and add its states to their process; returns the next sequence."""
     states = _states(unit)
     if isinstance(states, Note):
-        excerpt = shown(unit.value) if not isinstance(unit.value, Mapping) else ""
+        excerpt = shown(unit.value) if not isinstance(unit.value, dict) else ""
         reading.reject(Broken(unit.source_file, unit.position, unit.line, states, excerpt))
         return seq
     origin = Origin(unit.source_file, unit.position, unit.line)
@@ -191,10 +193,10 @@ def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
     if unit.projected:
         ocid = _ocid(value)
         return [(ocid, value)] if ocid else Note.of("ocds_no_ocid")
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return Note.of("not_object", kind=type(value).__name__)
     compiled = value.get("compiledRelease")
-    if isinstance(compiled, Mapping):
+    if isinstance(compiled, dict):
         ocid = _ocid(compiled) or _ocid(value)
         return [(ocid, project(compiled))] if ocid else Note.of("ocds_no_ocid")
     releases = value.get("releases")
@@ -208,7 +210,7 @@ def _record_states(
     record: Mapping[str, Any], releases: list[Any]
 ) -> list[tuple[str, dict[str, Any]]] | Note:
     """A record without compiled release: its embedded releases (links give nothing to read)."""
-    embedded = [r for r in releases if isinstance(r, Mapping) and set(r) - _LINKED_ONLY]
+    embedded = [r for r in releases if isinstance(r, dict) and set(r) - _LINKED_ONLY]
     if not embedded:
         return Note.of("ocds_linked_only")
     ocid = _ocid(record)
@@ -245,11 +247,13 @@ def _emit(reading: _Reading, entries: list[_Entry]) -> None:
         reading.flush()
 
 
-def count_ocids(path: Path, label: str) -> dict[str, int]:
+def count_ocids(path: Path, label: str) -> tuple[dict[str, int], str]:
     """First pass over a JSON-lines file: how many releases each ocid has, so that a process
-    can be emitted (and forgotten) as soon as its last release is read."""
+    can be emitted (and forgotten) as soon as its last release is read; and the file's SHA-256,
+    computed on the way."""
     counts: dict[str, int] = {}
-    with path.open("rb") as handle:
+    with path.open("rb") as raw_handle:
+        handle = HashingReader(raw_handle)
         for number, raw in raw_lines(handle):
             if raw is None:
                 continue
@@ -262,7 +266,7 @@ def count_ocids(path: Path, label: str) -> dict[str, int]:
                 states = _states(item) if isinstance(item, Unit) else None
                 for found, _ in states if isinstance(states, list) else ():
                     counts[found] = counts.get(found, 0) + 1
-    return counts
+    return counts, handle.hexdigest()
 
 
 def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:

@@ -97,10 +97,10 @@ def _project_value(value: Any, sub: Spec | None) -> Any:
         if isinstance(value, list):
             return [v if _scalar(v) else f"<{type(v).__name__}>" for v in value]
         return value if _scalar(value) else f"<{type(value).__name__}>"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return project(value, sub)
     if isinstance(value, list):
-        return [project(v, sub) if isinstance(v, Mapping) else _marker(v) for v in value]
+        return [project(v, sub) if isinstance(v, dict) else _marker(v) for v in value]
     return value if value is None else _marker(value)
 
 
@@ -125,9 +125,9 @@ def _merge_object(target: Mapping[str, Any], source: Mapping[str, Any]) -> dict[
     for key, value in source.items():
         if value is None:
             out.pop(key, None)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict):
             current = out.get(key)
-            out[key] = _merge_object(current if isinstance(current, Mapping) else {}, value)
+            out[key] = _merge_object(current if isinstance(current, dict) else {}, value)
         elif isinstance(value, list):
             current = out.get(key)
             if key in WHOLE_LIST or not isinstance(current, list) or not _identified(value):
@@ -140,7 +140,7 @@ def _merge_object(target: Mapping[str, Any], source: Mapping[str, Any]) -> dict[
 
 
 def _identified(items: list[Any]) -> bool:
-    return all(isinstance(i, Mapping) and _scalar(i.get("id")) and "id" in i for i in items)
+    return all(isinstance(i, dict) and _scalar(i.get("id")) and "id" in i for i in items)
 
 
 def _merge_by_id(current: list[Any], new: list[Any]) -> list[Any]:

@@ -12,10 +12,11 @@ element by element with ijson; smaller documents are parsed whole.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -155,7 +156,25 @@ def parse_json(data: bytes | str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+class HashingReader:
+    """A binary file read line by line while hashing every byte read (SHA-256)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._digest = hashlib.sha256()
+
+    def readline(self, size: int = -1) -> bytes:
+        """The next line (at most ``size`` bytes), hashed."""
+        data = self._handle.readline(size)
+        self._digest.update(data)
+        return data
+
+    def hexdigest(self) -> str:
+        """SHA-256 of what was read, in hex."""
+        return self._digest.hexdigest()
+
+
+def raw_lines(handle: IO[bytes] | HashingReader) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of each non-blank line; ``None`` for a line over the limit."""
     number = 0
     while True:
@@ -225,7 +244,7 @@ def expand(value: Any, label: str, pointer: str, line: int, nested: bool = False
         for index, element in enumerate(value):
             yield from expand(element, label, f"{pointer}/{index}", line, nested=True)
         return
-    if isinstance(value, Mapping) and "ocid" not in value:
+    if isinstance(value, dict) and "ocid" not in value:
         for key in ("releases", "records"):
             elements = value.get(key)
             if isinstance(elements, list):
