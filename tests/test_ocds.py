@@ -439,3 +439,29 @@ def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Pa
     result = _check(read_ocds(path))
     amounts = {r.record_id: r.amount for r in result.records}
     assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}
+
+
+def test_json_lines_processes_are_written_as_soon_as_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bounded memory: records reach the workspace while the file is still being read."""
+    monkeypatch.setattr(ocds_module, "BATCH", 10)
+    releases = [_release(f"o{i}", "1", "2020") for i in range(5000)]
+    path = _jsonl(tmp_path / "p.jsonl", releases)
+    events: list[str] = []
+    stream_ocds(
+        path, "p", Limits(), lambda b: events.append("batch"), lambda n: events.append("read")
+    )
+    first_read = events.index("read")
+    assert "batch" in events[:first_read]  # before the first 2,000 lines were all read
+
+
+def test_language_variants_of_text_fields() -> None:
+    for name in ("canada-buyandsell-release.json", "canada-buyandsell-record.json"):
+        (record,) = _check(read_ocds(OCDS / name)).records
+        assert record.title == "Social Media Monitoring"
+        assert record.buyer.name == "Agriculture and Agri-Food Canada"
+        assert (record.buyer.id, record.buyer.country) == ("01", "ca")
+    line = json.dumps({"ocid": "o", "tender": {"title_fr": "Nuage", "title_es": "Nube"}})
+    assert fast_release(line.encode()) is None  # variants go through the general path
+    assert project(json.loads(line))["tender"] == {"title_fr": "Nuage", "title_es": "Nube"}

@@ -9,6 +9,7 @@ and gives the same dict as ``project(json.loads(line))``. Any line it cannot tak
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -108,10 +109,14 @@ class _Release(Struct, omit_defaults=True):
 
 
 _DECODER = msgspec.json.Decoder(_Release)
+_LANGUAGE_VARIANT = re.compile(rb'"(?:title|description|name|legalName)_')
 
 
 def fast_release(line: bytes) -> dict[str, Any] | None:
-    """The projected release of a JSON line, or ``None`` to use the general path."""
+    """The projected release of a JSON line, or ``None`` to use the general path (also for
+    lines with language variants such as ``title_en``, which these structures do not keep)."""
+    if _LANGUAGE_VARIANT.search(line):
+        return None
     try:
         release = _DECODER.decode(line)
     except (msgspec.DecodeError, RecursionError, ValueError, OverflowError):

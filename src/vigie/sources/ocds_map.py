@@ -197,8 +197,24 @@ def _codes(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any]) -> lis
 
 def _first(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any], key: str) -> str | None:
     for part in (*parts, tender):
-        found = text(part.get(key))
+        found = localized(part, key)
         if found:
+            return found
+    return None
+
+
+def localized(obj: Mapping[str, Any], key: str) -> str | None:
+    """``obj[key]``, else its English variant (``key_en``), French (``key_fr``), else any."""
+    found = text(obj.get(key))
+    if found is not None:
+        return found
+    for variant in (f"{key}_en", f"{key}_fr"):
+        found = text(obj.get(variant))
+        if found is not None:
+            return found
+    prefix = key + "_"
+    for name, value in obj.items():
+        if name.startswith(prefix) and (found := text(value)) is not None:
             return found
     return None
 
@@ -245,7 +261,7 @@ def _party(ref: Mapping[str, Any], parties: Mapping[str, Mapping[str, Any]]) -> 
     name = identifier_id = scheme = country = None
     for source in sources:
         identifier = _mapping(source.get("identifier"))
-        name = name or text(source.get("name")) or text(identifier.get("legalName"))
+        name = name or localized(source, "name") or localized(identifier, "legalName")
         identifier_id = identifier_id or text(identifier.get("id"))
         scheme = scheme or text(identifier.get("scheme"))
         country = country or _country(_mapping(source.get("address")))

@@ -78,17 +78,27 @@ PROJECTION: Spec = {
 }
 
 
+LANGUAGE_FIELDS = frozenset({"title", "description", "name", "legalName"})
+"""Text fields that OCDS lets publishers give per language (``title_fr``, ``name_en``...)."""
+
+
 def project(value: Mapping[str, Any], spec: Spec = PROJECTION) -> dict[str, Any]:
     """The fields of ``value`` named by ``spec``; arrays keep the projection of each element.
 
     A leaf keeps a scalar, or a list of scalars; a structure where a scalar is expected is kept
     as a marker (``"<dict>"``) so that readers report it instead of reading a structure.
+    Language variants of the text fields (``title_en``) are kept beside them.
     """
     out: dict[str, Any] = {}
     for key, sub in spec.items():
         if key not in value:
             continue
         out[key] = _project_value(value[key], sub)
+    if not LANGUAGE_FIELDS.isdisjoint(spec):
+        for key, item in value.items():
+            base, sep, _ = key.partition("_")
+            if sep and base in LANGUAGE_FIELDS and base in spec and _scalar(item):
+                out[key] = item
     return out
 
 
