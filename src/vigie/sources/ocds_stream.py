@@ -33,6 +33,7 @@ IN_MEMORY_BYTES = 32 << 20
 """Documents up to this size are parsed whole; larger ones are streamed element by element."""
 MAX_LINE_BYTES = 256 << 20
 """Longest JSON line read; a longer line is one rejection."""
+READ_CHUNK = 4 << 20
 EXCERPT = 200
 PROGRESS_EVERY = 2000
 
@@ -157,15 +158,15 @@ def parse_json(data: bytes | str) -> Any:
 
 
 class HashingReader:
-    """A binary file read line by line while hashing every byte read (SHA-256)."""
+    """A binary file read while hashing every byte read (SHA-256)."""
 
     def __init__(self, handle: IO[bytes]) -> None:
         self._handle = handle
         self._digest = hashlib.sha256()
 
-    def readline(self, size: int = -1) -> bytes:
-        """The next line (at most ``size`` bytes), hashed."""
-        data = self._handle.readline(size)
+    def read(self, size: int = -1) -> bytes:
+        """The next ``size`` bytes, hashed."""
+        data = self._handle.read(size)
         self._digest.update(data)
         return data
 
@@ -175,22 +176,44 @@ class HashingReader:
 
 
 def raw_lines(handle: IO[bytes] | HashingReader) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each non-blank line; ``None`` for a line over the limit."""
+    """(line number, bytes) of each non-blank line, read in large chunks; ``None`` for a line
+    over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept)."""
     number = 0
-    while True:
-        raw = handle.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield number, None
+    pending: list[bytes] = []
+    pending_size = 0
+    skipping = False
+    while chunk := handle.read(READ_CHUNK):
+        parts = chunk.split(b"\n")
+        tail = parts.pop()
+        for index, part in enumerate(parts):
+            raw = b"".join((*pending, part)) if index == 0 and pending else part
+            if index == 0:
+                pending, pending_size = [], 0
+                if skipping:
+                    skipping = False
+                    continue
+            number += 1
+            yield from _checked(number, raw)
+        if skipping:
             continue
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[3:]
-        if raw.strip():
-            yield number, raw
+        pending.append(tail)
+        pending_size += len(tail)
+        if pending_size > MAX_LINE_BYTES:
+            number += 1
+            yield number, None
+            pending, pending_size, skipping = [], 0, True
+    if pending and not skipping:
+        yield from _checked(number + 1, b"".join(pending))
+
+
+def _checked(number: int, raw: bytes) -> Iterator[tuple[int, bytes | None]]:
+    if len(raw) > MAX_LINE_BYTES:
+        yield number, None
+        return
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    if raw.strip():
+        yield number, raw
 
 
 def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
