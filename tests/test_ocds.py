@@ -446,14 +446,23 @@ def test_json_lines_processes_are_written_as_soon_as_complete(
 ) -> None:
     """Bounded memory: records reach the workspace while the file is still being read."""
     monkeypatch.setattr(ocds_module, "BATCH", 10)
+    monkeypatch.setattr(ocds_stream, "READ_CHUNK", 4096)
     releases = [_release(f"o{i}", "1", "2020") for i in range(5000)]
     path = _jsonl(tmp_path / "p.jsonl", releases)
-    events: list[str] = []
+    size = path.stat().st_size
+    events: list[tuple[str, int]] = []
     stream_ocds(
-        path, "p", Limits(), lambda b: events.append("batch"), lambda n: events.append("read")
+        path,
+        "p",
+        Limits(),
+        lambda b: events.append(("batch", 0)),
+        lambda n: events.append(("read", n)),
     )
-    first_read = events.index("read")
-    assert "batch" in events[:first_read]  # before the first 2,000 lines were all read
+    assert events[-1] == ("read", size)
+    reading = [i for i, (kind, n) in enumerate(events) if kind == "read" and size // 2 < n < size]
+    first_batch = next(i for i, (kind, _) in enumerate(events) if kind == "batch")
+    assert reading
+    assert first_batch < reading[-1]  # records were written before the file was all read
 
 
 def test_language_variants_of_text_fields() -> None:

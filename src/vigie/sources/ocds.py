@@ -22,6 +22,7 @@ from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
 from vigie.sources.ocds_stream import (
+    PROGRESS_EVERY,
     Batch,
     BatchSink,
     Broken,
@@ -130,8 +131,10 @@ def stream_ocds(
     """
     reading = _Reading(label, sink)
     sha256 = None
-    if plain_json_lines(path):
-        reading.expected, sha256 = count_ocids(path, label)
+    size = path.stat().st_size
+    if plain_json_lines(path):  # two passes: each is half of the progress
+        reading.expected, sha256 = count_ocids(path, label, _half(progress, 0))
+        progress = _half(progress, size // 2)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
@@ -141,7 +144,6 @@ def stream_ocds(
     finally:
         if collecting:
             gc.enable()
-    size = path.stat().st_size
     if progress:
         progress(size)
     return StreamSummary(
@@ -247,7 +249,17 @@ def _emit(reading: _Reading, entries: list[_Entry]) -> None:
         reading.flush()
 
 
-def count_ocids(path: Path, label: str) -> tuple[dict[str, int], str]:
+def _half(progress: ProgressFn | None, offset: int) -> ProgressFn | None:
+    """Progress of one of two passes over a file: half the bytes, after ``offset``."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda n: report(offset + n // 2)
+
+
+def count_ocids(
+    path: Path, label: str, progress: ProgressFn | None = None
+) -> tuple[dict[str, int], str]:
     """First pass over a JSON-lines file: how many releases each ocid has, so that a process
     can be emitted (and forgotten) as soon as its last release is read; and the file's SHA-256,
     computed on the way."""
@@ -257,6 +269,8 @@ def count_ocids(path: Path, label: str) -> tuple[dict[str, int], str]:
         for number, raw in raw_lines(handle):
             if raw is None:
                 continue
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(handle.tell())
             ocid = fast_ocid(raw)
             if ocid is not None:
                 key = ocid.strip()

@@ -170,6 +170,10 @@ class HashingReader:
         self._digest.update(data)
         return data
 
+    def tell(self) -> int:
+        """Bytes read so far."""
+        return self._handle.tell()
+
     def hexdigest(self) -> str:
         """SHA-256 of what was read, in hex."""
         return self._digest.hexdigest()
