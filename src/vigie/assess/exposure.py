@@ -72,9 +72,10 @@ def find_supplier_matches(records: Sequence[ProcurementRecord], matcher: Matcher
     matches = match_queries(queries, matcher)
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
-    for (record, supplier), match in zip(pairs, matches, strict=True):
-        if match is None:
+    for (record, supplier), found in zip(pairs, matches, strict=True):
+        if found is None:
             continue
+        match = matcher.at_date(found, record.date)
         key = (record.source_file, record.position, match.company_id)
         if key in seen:
             continue

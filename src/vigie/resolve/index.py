@@ -45,15 +45,14 @@ def deletions(word: str) -> Iterator[str]:
 
 def company_names(company: Company) -> tuple[str, ...]:
     """Every name a company is known by: name, aliases and former names (when recorded)."""
-    former: tuple[str, ...] = tuple(getattr(company, "former_names", ()) or ())
-    return (company.name, *company.aliases, *former)
+    return (company.name, *company.aliases, *company.former_names)
 
 
 def company_identifier_keys(company: Company) -> frozenset[Key]:
     """Comparable keys of the company's recorded identifiers (none when not recorded)."""
     keys: set[Key] = set()
-    for ident in getattr(company, "identifiers", ()) or ():
-        keys |= identifier_keys(str(ident.scheme), str(ident.value))
+    for ident in company.identifiers:
+        keys |= identifier_keys(ident.scheme, ident.value)
     return frozenset(keys)
 
 

@@ -11,7 +11,7 @@ See docs/matching.md for the arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -205,11 +205,20 @@ class Matcher:
         return own[best[2]] if best else own[0]
 
     def _group(self, company_id: str, date: str | None) -> str:
-        return self.kb.group_of(company_id).id
+        return self.kb.group_of(company_id, at=date).id
+
+    def at_date(self, match: Match, date: str | None) -> Match:
+        """The match with its group as it was on ``date`` (ownership changes over time)."""
+        if not date:
+            return match
+        group = self.kb.group_of(match.company_id, at=date)
+        if group.id == match.group_id:
+            return match
+        return replace(match, group_id=group.id, group_name=group.name)
 
     def _build(self, query: Query, best: _Scored) -> Match:
         company = self.kb.companies[best.alias.company_id]
-        group = self.kb.group_of(company.id)
+        group = self.kb.group_of(company.id, at=query.date)
         return Match(
             name=query.name,
             company_id=company.id,
