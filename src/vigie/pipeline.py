@@ -14,6 +14,7 @@ from typing import Any
 
 from vigie import __version__
 from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, find_supplier_matches
+from vigie.assess.exposure import find_mention_matches, review_candidates
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import (
     Messages,
@@ -24,10 +25,12 @@ from vigie.present import (
     write_warnings,
 )
 from vigie.resolve import Matcher
+from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult, read_decp
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.files import sha256_file
 from vigie.store import RunRecord, Workspace
+from vigie.store.review import ReviewStore
 
 INPUT_SUFFIXES = (".json", ".zip")
 READER_VERSION = f"{DECP_FORMAT}@{__version__}"
@@ -124,9 +127,13 @@ def screen(
     paths = expand_inputs(inputs)
     results = ingest(paths, workspace, options.limits, progress)
     records = [record for result in results for record in result.records]
-    findings = find_supplier_matches(records, Matcher(kb))
+    matcher, reviews = Matcher(kb), ReviewStore(workspace.con)
+    judgements = reviews.judgements()
+    findings = find_supplier_matches(records, matcher, judgements)
+    findings += find_mention_matches(records, MentionFinder(kb), findings, judgements)
     exposures = exposure_by_group(findings)
     run_id = uuid.uuid4().hex
+    reviews.record_candidates(run_id, review_candidates(findings, matcher))
     summary = build_summary(results, findings, exposures, kb, run_id)
     outdir.mkdir(parents=True, exist_ok=True)
     rejections = [r for result in results for r in result.rejections]

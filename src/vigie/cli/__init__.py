@@ -4,10 +4,10 @@ Each area registers its commands on :data:`app` in its own module (``screen``, `
 importing them here is what makes them part of the CLI.
 """
 
-from vigie.cli import kb, screen
+from vigie.cli import kb, match, review, screen
 from vigie.cli.app import app
 
-__all__ = ["app", "kb", "main", "screen"]
+__all__ = ["app", "kb", "main", "match", "review", "screen"]
 
 
 def main() -> None:
