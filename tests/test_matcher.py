@@ -25,6 +25,7 @@ from vigie.resolve import (
     match_names,
 )
 from vigie.resolve.normalize import strip_endings
+from vigie.resolve.scoring import contributions
 
 NAMES_DEV = Path(__file__).parent / "fixtures" / "names" / "names-dev.csv"
 
@@ -267,7 +268,7 @@ def test_unexplained_words_count(matcher: Matcher) -> None:
     query = Query("ORACLE CONSEIL ET FORMATION")
     scored = matcher._score_all(matcher.tokens(query.name), query)
     assert [(s.alias.text, s.score) for s in scored] == [("Oracle Corporation", 0.0)]
-    parts = {c.feature: c for c in scored[0].parts}
+    parts = {c.feature: c for c in contributions(scored[0].obs, matcher.config)}
     assert parts["unexplained_words"].value == 3.0  # conseil, et, formation
     assert parts["unexplained_words"].detail == "conseil et formation"
 
@@ -588,7 +589,7 @@ def test_alphabet_france_is_not_alphabet_inc(matcher: Matcher, name: str) -> Non
     query = Query(name)
     scored = matcher._score_all(matcher.tokens(name), query)
     assert [s.alias.company_id for s in scored] == ["alphabet"]
-    parts = {c.feature: c for c in scored[0].parts}
+    parts = {c.feature: c for c in contributions(scored[0].obs, matcher.config)}
     assert parts["location_conflict"].value == 1.0
     # the detail names Alphabet's French entity recorded in the knowledge base
     assert parts["location_conflict"].detail.startswith("fr: Google ")

@@ -21,7 +21,7 @@ class Extra:
     stray: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Observation:
     """What was observed about a name and one candidate alias of one company.
 
@@ -100,6 +100,9 @@ def location_conflict(obs: Observation) -> FeatureValue:
     """1 when the name names a country where the company's own entity has another name."""
     return (1.0, obs.location_conflict) if obs.location_conflict else (0.0, "")
 
+
+# Features whose value is a count of words (not bounded by 1).
+COUNTS = frozenset({"typo_words", "unexplained_words", "stray_characters"})
 
 FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
     f.__name__: f

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from vigie.resolve.config import MatchingConfig
-from vigie.resolve.features import FEATURES, Observation
+from vigie.resolve.features import COUNTS, FEATURES, Observation
 
 Tokens = tuple[str, ...]
 
@@ -49,14 +49,27 @@ def similarity(aligned: str, alias: str) -> float:
     return 1.0 if aligned == alias else round(fuzz.ratio(aligned, alias) / 100, 4)
 
 
-def score(obs: Observation, config: MatchingConfig) -> tuple[float, tuple[Contribution, ...]]:
+def score(obs: Observation, config: MatchingConfig) -> float:
     """Sum of weight x value over the configured features, clipped to [0, 1], 4 decimals."""
+    total = sum(spec.weight * FEATURES[spec.name](obs)[0] for spec in config.features)
+    return round(min(1.0, max(0.0, total)), 4)
+
+
+def contributions(obs: Observation, config: MatchingConfig) -> tuple[Contribution, ...]:
+    """Each configured feature's value, weight and detail, in the declared order."""
     parts = []
     for spec in config.features:
         value, detail = FEATURES[spec.name](obs)
         parts.append(Contribution(spec.name, value, spec.weight, detail))
-    total = sum(p.points for p in parts)
-    return round(min(1.0, max(0.0, total)), 4), tuple(parts)
+    return tuple(parts)
+
+
+def ceiling(config: MatchingConfig) -> float | None:
+    """The highest score a candidate could reach before counting its unexplained words
+    (None when a count feature has a positive weight: no such bound)."""
+    if any(f.name in COUNTS and f.weight > 0 for f in config.features):
+        return None
+    return sum(max(0.0, f.weight) for f in config.features if f.name not in COUNTS)
 
 
 def explain(alias_text: str, company_id: str, total: float, parts: tuple[Contribution, ...]) -> str:

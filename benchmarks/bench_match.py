@@ -1,0 +1,245 @@
+"""Benchmark: the supplier-name matcher against a synthetic knowledge base.
+
+Usage: ``python benchmarks/bench_match.py [--runs N] [--aliases N] [--names N] [--rows N]
+[--workers N] [--sample N]``
+
+Measures, each as the median of N runs (default 5):
+
+- distinct names per second, normalisation included, on 1 process and on ``--workers``
+  processes (default 2), each worker matching its share of the names through the batch API;
+- the same run's brute force: rapidfuzz ``process.cdist`` with ``WRatio`` of a sample of the
+  (already normalised) names against every normalised alias, on ``--workers`` threads, and the
+  ratio of the two per-name costs;
+- streaming ``--rows`` input rows (default 10 million, names repeated with a Zipf-like
+  distribution) in chunks of 50,000 through the batch API with a bounded cache: time and peak
+  resident memory (one run; it is long).
+
+The knowledge base is synthetic (``--aliases``, default 60,000 aliases): company names made of
+syllables, with legal forms, country subsidiaries and abbreviations. Names to match are built
+from the real supplier names of the DECP 2019 files (their words recombined, so nearly all
+are distinct and most match nothing, as in real data), plus aliases of the synthetic companies
+written with legal forms, qualifiers and one typo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from vigie.demo import demo_files
+from vigie.kb import KnowledgeBase
+from vigie.kb.model import Company, KnowledgeBaseFile
+from vigie.resolve import Matcher, Query, match_queries
+from vigie.sources import read_decp
+
+SYLLABLES = [c + v for c in "bcdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ar", "en", "ix")]
+FORMS = ["", " SAS", " SARL", " Ltd", " GmbH", " Inc.", " S.A.", " B.V."]
+COUNTRIES = [("France", "fr"), ("Deutschland", "de"), ("UK", "gb"), ("Italia", "it")]
+_MATCHER: Matcher | None = None
+
+
+def synthetic_kb(aliases: int, rng: random.Random) -> KnowledgeBase:
+    """Groups of companies whose names are random syllables: about ``aliases`` aliases."""
+    companies: list[Company] = []
+    count = 0
+    seen: set[str] = set()
+    while count < aliases:
+        words = [
+            "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        stem = " ".join(w.capitalize() for w in words)
+        if stem in seen:
+            continue
+        seen.add(stem)
+        gid = f"g{len(companies)}"
+        short = "".join(w[0] for w in words).upper() + stem.split()[0][:3].upper()
+        companies.append(
+            Company(id=gid, name=stem + rng.choice(FORMS), aliases=(stem, short), country="us")
+        )
+        count += 3
+        country, code = rng.choice(COUNTRIES)
+        companies.append(
+            Company(id=f"{gid}-{code}", name=f"{stem} {country}", parent=gid, country=code)
+        )
+        count += 1
+    part = KnowledgeBaseFile(companies=tuple(companies))
+    return KnowledgeBase.from_parts([("synthetic.yaml", part)], "synthetic")
+
+
+def real_words() -> list[list[str]]:
+    """The supplier names of the DECP 2019 files, as lists of words."""
+    names: set[str] = set()
+    for path in demo_files():
+        for record in read_decp(path, str(path)).records:
+            names.update(s.name for s in record.suppliers if s.name)
+    return [n.split() for n in sorted(names)]
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """The word with one character deleted, doubled or swapped with the next."""
+    if len(word) < 6:
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    return rng.choice(
+        [word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:], word[:i] + word[i + 1] + word[i] + word[i + 2 :]]
+    )
+
+
+def query_names(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]:
+    """``count`` distinct names: 90% recombined real supplier names, 10% synthetic aliases
+    (with a legal form, a country qualifier or one typo)."""
+    words = real_words()
+    flat = [w for name in words for w in name]
+    companies = list(kb.companies.values())
+    out: set[str] = set()
+    while len(out) < count:
+        if rng.random() < 0.9:
+            base = rng.choice(words)
+            name = " ".join(base[: rng.randint(1, len(base))] + rng.sample(flat, rng.randint(1, 3)))
+        else:
+            company = rng.choice(companies)
+            stem = rng.choice((company.name, *company.aliases))
+            kind = rng.random()
+            if kind < 0.4:
+                name = stem + rng.choice(FORMS)
+            elif kind < 0.7:
+                name = f"{stem} {rng.choice(COUNTRIES)[0]}"
+            else:
+                name = " ".join(typo(w, rng) for w in stem.split())
+            name += " " * rng.randint(0, 1)  # keep names distinct from their alias text
+        out.add(name)
+    names = sorted(out)
+    rng.shuffle(names)
+    return names
+
+
+def _init(matcher: Matcher) -> None:
+    global _MATCHER  # one matcher per worker process, given once
+    _MATCHER = matcher
+
+
+def _work(names: list[str]) -> list[str | None]:
+    assert _MATCHER is not None
+    found = match_queries((Query(n) for n in names), _MATCHER)
+    return [m.company_id if m else None for m in found]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def throughput(matcher: Matcher, names: list[str], workers: int, runs: int) -> list[float]:
+    """Seconds to match every name with ``workers`` processes, once per run (fresh matcher
+    caches: each run uses a new pool forked from a matcher that has matched nothing)."""
+    times = []
+    chunks = [names[i::workers] for i in range(workers)]
+    for _ in range(runs):
+        context = get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+                                 initargs=(matcher,)) as pool:  # fmt: skip
+            list(pool.map(_work, [["warm-up"]] * workers))
+            start = time.perf_counter()
+            results = list(pool.map(_work, chunks))
+            times.append(time.perf_counter() - start)
+        assert sum(len(r) for r in results) == len(names)
+    return times
+
+
+def brute_force(matcher: Matcher, names: list[str], workers: int, runs: int) -> list[float]:
+    """Seconds per name of rapidfuzz cdist(WRatio) against every alias (names normalised
+    beforehand, not timed)."""
+    aliases = [a.key for a in matcher.index.aliases]
+    queries = [" ".join(matcher.tokens(n)) for n in names]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        scores = process.cdist(queries, aliases, scorer=fuzz.WRatio, workers=workers,
+                               dtype="uint8")  # fmt: skip
+        times.append((time.perf_counter() - start) / len(names))
+        del scores
+    return times
+
+
+def zipf_rows(names: list[str], rows: int, rng: random.Random) -> Iterator[str]:
+    """``rows`` names drawn with a heavy head (rank r has weight 1/r)."""
+    weights = [1 / (r + 1) for r in range(len(names))]
+    batch = 100_000
+    for start in range(0, rows, batch):
+        yield from rng.choices(names, weights=weights, k=min(batch, rows - start))
+
+
+def stream(matcher: Matcher, names: list[str], rows: int, rng: random.Random) -> tuple[float, int]:
+    """Seconds to match ``rows`` streamed rows in chunks, and the peak RSS in MiB."""
+    cache: dict[Query, object] = {}
+    chunk: list[str] = []
+    matched = 0
+    start = time.perf_counter()
+    for name in zipf_rows(names, rows, rng):
+        chunk.append(name)
+        if len(chunk) == 50_000:
+            matched += sum(m is not None for m in match_queries(map(Query, chunk), matcher, cache))  # type: ignore[arg-type]
+            chunk = []
+            if len(cache) > 500_000:
+                cache.clear()
+    if chunk:
+        matched += sum(m is not None for m in match_queries(map(Query, chunk), matcher, cache))  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  rows matched: {matched:,}", flush=True)
+    return seconds, int(peak)
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--aliases", type=int, default=60_000)
+    parser.add_argument("--names", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=2_000)
+    args = parser.parse_args()
+    rng = random.Random(20190404)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs visible", flush=True)
+
+    start = time.perf_counter()
+    kb = synthetic_kb(args.aliases, rng)
+    matcher = Matcher(kb)
+    print(f"knowledge base: {len(kb.companies):,} companies, {len(matcher.index.aliases):,} "
+          f"distinct aliases; index built in {time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
+    names = query_names(kb, args.names, rng)
+    print(f"names: {len(names):,} distinct", flush=True)
+
+    for workers in sorted({1, args.workers}):
+        times = throughput(matcher, names, workers, args.runs)
+        rate = len(names) / _median(times)
+        print(f"{workers} process(es): median {_median(times):.2f} s over {args.runs} runs "
+              f"({', '.join(f'{t:.2f}' for t in times)}): {rate:,.0f} distinct names/s", flush=True)  # fmt: skip
+    ours = _median(times) / len(names)
+
+    sample = names[: args.sample]
+    brute = brute_force(matcher, sample, args.workers, max(1, min(args.runs, 3)))
+    print(f"brute force cdist(WRatio) on {len(sample):,} names x {len(matcher.index.aliases):,} "
+          f"aliases, {args.workers} threads: median {_median(brute) * 1e3:.3f} ms per name; "
+          f"vigie is {_median(brute) / ours:,.0f} times faster per name", flush=True)  # fmt: skip
+
+    if args.rows:
+        seconds, peak = stream(matcher, names, args.rows, rng)
+        print(f"streamed {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s,"
+              f" 1 process); peak RSS {peak:,} MiB", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
