@@ -52,11 +52,11 @@ class WordClassifier:
         key = " ".join(words)
         if key in self._places:
             return self._places[key]
-        code = None
-        if key in self.config.trailing_words:
+        code = self.config.nationalities.get(key)
+        if code is None and key in self.config.trailing_words:
             territory = lookup_territory(key)
             code = territory.code if territory is not None else None
-        elif len(key) >= 4:
+        elif code is None and len(key) >= 4:
             names = self.territory_names()
             code = names.get(key) or names.get("".join(words))  # "royaume-uni" is one key
         if code is not None:
