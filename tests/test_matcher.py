@@ -238,6 +238,9 @@ def test_qualified_rule(matcher: Matcher) -> None:
         ("Cisco Systems Pays-Bas", "cisco", "pays bas"),  # a country in French, two words
         ("Microsoft Royaume-Uni", "microsoft", "royaume uni"),
         ("Oracle Deutschland", "oracle", "deutschland"),
+        ("AMAZON EU SARL SUCCURSALE FRANCAISE", "amazon-eu", "succursale francaise"),
+        ("Microsoft Corporation (USA)", "microsoft", "corporation usa"),
+        ("IBM France (Compagnie)", "ibm-france", "compagnie"),
     ],
 )
 def test_qualified_rule_variants(
@@ -581,7 +584,9 @@ def test_false_friends_do_not_match(matcher: Matcher, name: str) -> None:
     assert matcher.match_one(name) is None
 
 
-@pytest.mark.parametrize("name", ["ALPHABET FRANCE", "Alphabet France SAS", "ALPHABET FRANCE SA"])
+@pytest.mark.parametrize(
+    "name", ["ALPHABET FRANCE", "Alphabet France SAS", "ALPHABET FRANCE SA", "ALPHABET FRANCAISE"]
+)
 def test_alphabet_france_is_not_alphabet_inc(matcher: Matcher, name: str) -> None:
     # Alphabet France is BMW Group's fleet-leasing company. The knowledge base records
     # Alphabet's own French entity, Google France, whose names share no word with "Alphabet":

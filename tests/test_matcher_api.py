@@ -191,6 +191,7 @@ def test_vigie_match_jsonl_and_country(tmp_path: Path) -> None:
         (b"a,b\n1,2\n", ["--name-column", "zz"], "column 'zz' is not in the header"),
         (b"", ["--name-column", "a"], "has no header row"),
         (b"a\n1\n", ["--name-column", "a", "--format", "xml"], "unknown format"),
+        (b"a\n" + b"x" * (11 * 1024 * 1024) + b"\n", ["--name-column", "a"], "field larger"),
     ],
 )
 def test_vigie_match_bad_input_exit_2(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -21,6 +20,7 @@ from vigie.resolve.identifiers import guess_identifier_keys
 from vigie.resolve.matcher import Match, Matcher, Query
 
 FORMATS = ("csv", "jsonl")
+MAX_FIELD = 10 * 1024 * 1024  # a longer cell is an error (csv.Error), not a memory hog
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -81,7 +81,7 @@ def match_file(
 ) -> MatchFileStats:
     """Match the names of a CSV file (UTF-8; undecodable bytes become U+FFFD, which
     normalisation drops) and write one row per input row to ``target``."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(MAX_FIELD)
     with (
         source.open(encoding="utf-8-sig", errors="replace", newline="") as handle,
         target.open("w", encoding="utf-8", newline="") as out,
