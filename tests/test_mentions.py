@@ -16,6 +16,7 @@ from vigie.resolve.mentions import (
     MentionFinder,
     find_mentions,
     load_mention_config,
+    term_words,
     text_tokens,
 )
 
@@ -60,12 +61,28 @@ def test_mentions_found_with_relation(
         "Apprentissage de l'alphabet à l'école",  # a holding name is not a brand
         "Contrat d'assurance pour la régie des eaux du Pays d'Aix",  # a short term, no relation
         "Aménagements sur la commune d'AIX EN PROVENCE",
+        "Tribunale dell'Unione europea",  # Italian "dell'" (of the) is not Dell
+        "Servizi di traduzione dell’informatica",
+        "El presupuesto máximo para este concurso",  # "máximo" is not IBM Maximo
+        "O orçamento máximo para este concurso",
         "",
         "   ",
     ],
 )
 def test_no_mention(finder: MentionFinder, text: str) -> None:
     assert finder.find(text) == []
+
+
+def test_possessive_and_plain_words_still_count(finder: MentionFinder) -> None:
+    assert [m.company_id for m in finder.find("Microsoft's licences")] == ["microsoft"]
+    assert [m.company_id for m in finder.find("Maintenance IBM Maximo")] == ["ibm"]
+    assert [m.company_id for m in finder.find("Licences d'Oracle Database")] == ["oracle"]
+
+
+def test_term_words() -> None:
+    assert term_words("Tribunale dell'Unione; l'Oracle; máximo MAXIMO") == (
+        "tribunale", "unione", "oracle", "máximo", "maximo",
+    )  # fmt: skip
 
 
 def test_short_term_with_a_relation_word_counts(finder: MentionFinder) -> None:

@@ -22,6 +22,9 @@ from vigie.kb import KnowledgeBase
 from vigie.resolve.matcher import Match
 
 _WORD = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[^\W_]+")
+# A word elided before another ("dell'Unione", "d'Aix"), not an English possessive ("'s").
+_ELIDED = re.compile(r"[^\W_]+['\u2019](?!s\b)(?=[^\W\d_])")
 Tokens = tuple[str, ...]
 
 
@@ -72,6 +75,17 @@ def text_tokens(text: str, max_length: int = 100_000) -> Tokens:
     return tuple(_WORD.findall(text.lower()))
 
 
+def term_words(text: str, max_length: int = 100_000) -> Tokens:
+    """Words of a text as terms are compared: lower case; a word written with letters outside
+    ASCII is kept as written ("máximo" is not the product "Maximo"); elided words
+    ("dell'Unione": "dell" is Italian for "of the", not Dell) are left out."""
+    text = _ELIDED.sub(" ", text[:max_length].lower())
+    out: list[str] = []
+    for word in _LETTERS.findall(text):
+        out.extend(_WORD.findall(word) if word.isascii() else (word,))
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """A term to find in texts, and what it stands for."""
@@ -115,16 +129,17 @@ class MentionFinder:
                 yield from self._term(text, company_id, "company_name", None)
 
     def _term(self, text: str, company_id: str, strength: str, product: str | None) -> list[Term]:
-        tokens = text_tokens(text)
+        tokens = term_words(text)
         return [Term(text, tokens, company_id, strength, product)] if tokens else []
 
     def find(self, text: str | None, date: str | None = None) -> list[Match]:
         """Mentions in one text: at most one per group, best term first, in group order."""
         if not text:
             return []
-        words = text_tokens(text, self.config.max_text_length)
-        hits = self._hits(words, date)
-        kind, why = self._relation(words)
+        hits = self._hits(term_words(text, self.config.max_text_length), date)
+        if not hits:
+            return []
+        kind, why = self._relation(text_tokens(text, self.config.max_text_length))
         by_group: dict[str, list[_Hit]] = {}
         for hit in hits:
             by_group.setdefault(hit.group_id, []).append(hit)
