@@ -20,7 +20,7 @@ from vigie.resolve.config import MatchingConfig, load_matching_config
 from vigie.resolve.features import Extra, Observation
 from vigie.resolve.identifiers import compare_keys
 from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens
-from vigie.resolve.normalize import base_tokens, strip_endings
+from vigie.resolve.normalize import LOST_CHARACTER, base_tokens, strip_endings
 from vigie.resolve.qualifiers import WordClassifier
 from vigie.resolve.scoring import (
     Contribution,
@@ -130,7 +130,7 @@ class Matcher:
             if span is None:
                 continue
             start, end = span
-            extra = self._extra(words[:start], words[end:])
+            extra = self._extra(words[:start], words[end:], LOST_CHARACTER in query.name)
             if prune and self._hopeless(extra) and not query.identifiers:
                 continue
             aligned = words[start:end]
@@ -148,10 +148,10 @@ class Matcher:
         best = self._ceiling + self._unexplained_weight * len(extra.unexplained)
         return best < self.config.threshold
 
-    def _extra(self, lead: Tokens, trail: Tokens) -> Extra:
+    def _extra(self, lead: Tokens, trail: Tokens, lost: bool = False) -> Extra:
         if not lead and not trail:
             return Extra()
-        before = self.words.leading(lead)
+        before = self.words.leading(lead, lost)
         after = self.words.trailing(trail)
         stray = tuple(w for w in after.unexplained if len(w) == 1)
         return Extra(

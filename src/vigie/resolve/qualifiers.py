@@ -73,12 +73,17 @@ class WordClassifier:
                 self._territories.setdefault(key, territory.code)
         return self._territories
 
-    def leading(self, words: tuple[str, ...]) -> Extra:
-        """Words before the alias: only company words ("compagnie", "groupe", "the")."""
+    def leading(self, words: tuple[str, ...], lost: bool = False) -> Extra:
+        """Words before the alias: only company words ("compagnie", "groupe", "the").
+
+        ``lost``: the name had letters lost at the source (U+FFFD); a word that is one of the
+        leading words with one or two letters missing then counts ("Soci?t?" -> ``socit``)."""
         good = [
             w
             for w in words
-            if w in self.config.leading_words or self.symbols(w) & self.config.leading_symbols
+            if w in self.config.leading_words
+            or self.symbols(w) & self.config.leading_symbols
+            or (lost and any(_lost_letters(w, q) for q in self.config.leading_words))
         ]
         bad = tuple(w for w in words if w not in good)
         return Extra(tuple(good), bad)
@@ -134,3 +139,11 @@ def _rigour_territory_names() -> dict[str, Any]:
         return {}
     names: dict[str, Any] = _get_territory_names()
     return names
+
+
+def _lost_letters(word: str, full: str) -> bool:
+    """``word`` is ``full`` with one or two letters missing (in order)."""
+    if not 0 < len(full) - len(word) <= 2:
+        return False
+    letters = iter(full)
+    return all(c in letters for c in word)
