@@ -5,7 +5,9 @@ Usage: ``python benchmarks/bench_match.py [--runs N] [--aliases N] [--names N] [
 
 Measures, each as the median of N runs (default 5):
 
-- distinct names per second, normalisation included, on 1 process and on ``--workers``
+- distinct names per second (wall clock, and per CPU-second of the workers, which does not
+  depend on other processes sharing the machine), normalisation included, on 1 process and on
+  ``--workers``
   processes (default 2), each worker matching its share of the names through the batch API;
   workers are forked from a parent that first matched ``--warmup`` other names (default 20,000:
   the steady state of a long batch, whose word caches are warm);
@@ -132,19 +134,24 @@ def _init(matcher: Matcher) -> None:
     _WORKER["matcher"] = matcher
 
 
-def _work(names: list[str]) -> list[str | None]:
+def _work(names: list[str]) -> tuple[list[str | None], float]:
+    """Company ids of the names, and the CPU seconds this worker spent on them."""
+    start = time.process_time()
     found = match_queries((Query(n) for n in names), _WORKER["matcher"])
-    return [m.company_id if m else None for m in found]
+    ids = [m.company_id if m else None for m in found]
+    return ids, time.process_time() - start
 
 
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def throughput(matcher: Matcher, names: list[str], workers: int, runs: int) -> list[float]:
-    """Seconds to match every name with ``workers`` processes, once per run (fresh matcher
-    caches: each run uses a new pool forked from a matcher that has matched nothing)."""
-    times = []
+def throughput(
+    matcher: Matcher, names: list[str], workers: int, runs: int
+) -> tuple[list[float], list[float]]:
+    """Wall-clock seconds to match every name with ``workers`` processes, and the CPU seconds
+    the workers spent, once per run (each run forks a new pool from the parent matcher)."""
+    times, cpu = [], []
     chunks = [names[i::workers] for i in range(workers)]
     for _ in range(runs):
         context = get_context("fork")
@@ -154,8 +161,9 @@ def throughput(matcher: Matcher, names: list[str], workers: int, runs: int) -> l
             start = time.perf_counter()
             results = list(pool.map(_work, chunks))
             times.append(time.perf_counter() - start)
-        assert sum(len(r) for r in results) == len(names)
-    return times
+        assert sum(len(ids) for ids, _ in results) == len(names)
+        cpu.append(sum(seconds for _, seconds in results))
+    return times, cpu
 
 
 def brute_force(matcher: Matcher, names: list[str], workers: int, runs: int) -> list[float]:
@@ -216,7 +224,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20_000)
     args = parser.parse_args()
     rng = random.Random(20190404)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs visible", flush=True)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs visible, load average "
+          f"{os.getloadavg()[0]:.1f} (other processes share the CPUs)", flush=True)  # fmt: skip
 
     start = time.perf_counter()
     kb = synthetic_kb(args.aliases, rng)
@@ -237,11 +246,14 @@ def main() -> None:
               "(workers start from its caches)", flush=True)  # fmt: skip
 
     for workers in sorted({1, args.workers}):
-        times = throughput(matcher, names, workers, args.runs)
+        times, cpu = throughput(matcher, names, workers, args.runs)
         runs = ", ".join(f"{t:.2f}" for t in times)
         rate = len(names) / _median(times)
+        per_cpu = len(names) / _median(cpu)
+        dedicated = per_cpu * workers
         print(f"{workers} process(es): median {_median(times):.2f} s ({runs}): "
-              f"{rate:,.0f} distinct names/s", flush=True)  # fmt: skip
+              f"{rate:,.0f} distinct names/s wall clock; {per_cpu:,.0f} names per CPU-second "
+              f"(so {dedicated:,.0f}/s on {workers} dedicated core(s))", flush=True)  # fmt: skip
     ours = _median(times) / len(names)
 
     sample = names[: args.sample]

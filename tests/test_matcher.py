@@ -758,3 +758,19 @@ def test_every_alias_matches_its_own_company(kb: KnowledgeBase, matcher: Matcher
             assert match is not None, alias
             assert (match.rule, match.company_id) == ("exact", company.id), alias
             assert match.group_id == kb.group_of(company.id).id
+
+
+def test_score_is_the_clipped_sum_of_the_explained_contributions(matcher: Matcher) -> None:
+    """The fast score (values only) and the explanation (values with details) agree."""
+    from vigie.resolve.features import FEATURES, VALUES
+
+    assert set(VALUES) == set(FEATURES)
+    names = [name for name, _ in LABELLED] + ["ALPHABET FRANCE", "Amazon Web Servces EMEA"]
+    for name in names:
+        query = Query(name, "fr")
+        for scored in matcher._score_all(matcher.tokens(name), query):
+            parts = contributions(scored.obs, matcher.config)
+            total = round(min(1.0, max(0.0, sum(p.points for p in parts))), 4)
+            assert scored.score == total, name
+            for part in parts:
+                assert VALUES[part.feature](scored.obs) == part.value

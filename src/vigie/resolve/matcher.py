@@ -164,31 +164,21 @@ class Matcher:
     def _scored(self, query: Query, alias: AliasEntry, aligned: Tokens, extra: Extra) -> _Scored:
         company = self.kb.companies[alias.company_id]
         text = " ".join(aligned)
-        typos: tuple[str, ...] = ()
-        if len(aligned) == len(alias.tokens):
-            typos = tuple(w for w, a in zip(aligned, alias.tokens, strict=True) if w != a)
-        ident, ident_note = compare_keys(
-            query.identifiers, self.index.company_keys.get(company.id, frozenset())
-        )
-        published = (query.country or "").strip().lower()[:2] or None
-        country = (
-            0
-            if not published or not company.country
-            else (1 if published == company.country else -1)
-        )
-        obs = Observation(
-            similarity=similarity(text, alias.key),
-            aligned=text,
-            alias=alias.text,
-            extra=extra,
-            typos=typos,
-            short_alias=len(alias.key) < self.config.blocking.typo_min_alias_length,
-            identifier=ident,
-            identifier_note=ident_note,
-            country=country,
-            country_note=f"{published} / {company.country}" if country else "",
-            location_conflict=self._location_conflict(company.id, extra.countries, alias.tokens),
-        )
+        obs = Observation(similarity(text, alias.key), text, alias.text, extra)
+        if text != alias.key and len(aligned) == len(alias.tokens):
+            obs.typos = tuple(w for w, a in zip(aligned, alias.tokens, strict=True) if w != a)
+            obs.short_alias = len(alias.key) < self.config.blocking.typo_min_alias_length
+        if query.identifiers:
+            known = self.index.company_keys.get(company.id, frozenset())
+            obs.identifier, obs.identifier_note = compare_keys(query.identifiers, known)
+        published = (query.country or "").strip().lower()[:2]
+        if published and company.country:
+            obs.country = 1 if published == company.country else -1
+            obs.country_note = f"{published} / {company.country}"
+        if extra.countries:
+            obs.location_conflict = self._location_conflict(
+                company.id, extra.countries, alias.tokens
+            )
         return _Scored(score(obs, self.config), alias, obs)
 
     def _location_conflict(self, company_id: str, countries: Tokens, alias: Tokens) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from vigie.resolve.config import MatchingConfig
-from vigie.resolve.features import COUNTS, FEATURES, Observation
+from vigie.resolve.features import COUNTS, FEATURES, VALUES, Observation
 
 Tokens = tuple[str, ...]
 
@@ -51,7 +51,9 @@ def similarity(aligned: str, alias: str) -> float:
 
 def score(obs: Observation, config: MatchingConfig) -> float:
     """Sum of weight x value over the configured features, clipped to [0, 1], 4 decimals."""
-    total = sum(spec.weight * FEATURES[spec.name](obs)[0] for spec in config.features)
+    total = 0.0
+    for spec in config.features:
+        total += spec.weight * VALUES[spec.name](obs)
     return round(min(1.0, max(0.0, total)), 4)
 
 
