@@ -8,6 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vigie.cli import app
@@ -223,3 +225,12 @@ def test_match_file_streams_in_chunks_and_survives_bad_bytes(
     assert [r["company_id"] for r in rows[:3]] == ["oracle-france", "", "oracle-france"]
     with pytest.raises(ColumnError):
         match_file(source, target, matcher, MatchFileOptions("nope"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(max_size=30)), st.one_of(st.none(), st.text(max_size=40)))
+def test_identifier_keys_never_raise(scheme: str | None, value: str | None) -> None:
+    keys = identifier_keys(scheme, value) | guess_identifier_keys(value)
+    for key_scheme, key_value in keys:
+        assert key_scheme in {"siret", "siren", "vat", "lei", "duns", "wikidata", "gb-coh"}
+        assert key_value and " " not in key_value
