@@ -12,6 +12,7 @@ See docs/matching.md for the arithmetic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -34,6 +35,10 @@ from vigie.resolve.scoring import (
 )
 
 
+_NO_EXTRA = Extra()
+_MEMO_SIZE = 200_000
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """A name resolved to a company and its group, with the score and why."""
@@ -50,9 +55,9 @@ class Match:
     contributions: tuple[Contribution, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A name to match, with what was published beside it."""
+class Query(NamedTuple):
+    """A name to match, with what was published beside it (a tuple: cheap to build and hash,
+    as a batch builds one per row)."""
 
     name: str
     country: str | None = None
@@ -76,6 +81,7 @@ class Matcher:
         self.words = WordClassifier(self.config.qualifiers)
         self._conflicts: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
         self._groups: dict[tuple[str, str | None], tuple[str, str]] = {}
+        self._extras: dict[tuple[Tokens, Tokens, bool], Extra] = {}
         self._endings = frozenset(e[-1] for e in self.config.extra_legal_forms if e)
         self._ceiling = ceiling(self.config)
         self.index = AliasIndex.build(
@@ -149,8 +155,18 @@ class Matcher:
         return best < self.config.threshold
 
     def _extra(self, lead: Tokens, trail: Tokens, lost: bool = False) -> Extra:
+        """The words around the alias, classified (remembered on the instance, bounded)."""
         if not lead and not trail:
-            return Extra()
+            return _NO_EXTRA
+        key = (lead, trail, lost)
+        found = self._extras.get(key)
+        if found is None:
+            if len(self._extras) >= _MEMO_SIZE:
+                self._extras.clear()
+            found = self._extras[key] = self._classify(lead, trail, lost)
+        return found
+
+    def _classify(self, lead: Tokens, trail: Tokens, lost: bool) -> Extra:
         before = self.words.leading(lead, lost)
         after = self.words.trailing(trail)
         stray = tuple(w for w in after.unexplained if len(w) == 1)
