@@ -34,7 +34,6 @@ from vigie.resolve.scoring import (
     similarity,
 )
 
-
 _NO_EXTRA = Extra()
 _MEMO_SIZE = 200_000
 
