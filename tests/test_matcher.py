@@ -774,3 +774,19 @@ def test_score_is_the_clipped_sum_of_the_explained_contributions(matcher: Matche
             assert scored.score == total, name
             for part in parts:
                 assert VALUES[part.feature](scored.obs) == part.value
+
+
+def test_align() -> None:
+    from vigie.resolve.scoring import align
+
+    def typo(a: str, b: str) -> bool:
+        return a == b or {a, b} == {"servces", "services"}
+
+    words = ("amazon", "web", "servces", "emea")
+    assert align(words, ("web",), typo) == (1, 2)
+    assert align(words, ("services",), typo) == (2, 3)
+    assert align(words, ("web", "services"), typo) == (1, 3)
+    assert align(words, ("amazon", "emea"), typo) is None  # not next to each other
+    assert align(words, ("emea", "amazon"), typo) is None
+    assert align(("a", "b", "a", "b"), ("a", "b"), typo) == (0, 2)
+    assert align((), ("a",), typo) is None

@@ -34,6 +34,12 @@ def align(
     """Where the alias's words appear in the name, in order and next to each other
     (each equal or one typo apart): ``(start, end)``; the first exact place wins."""
     n = len(alias)
+    if n == 1:  # the common case, without slicing
+        word = alias[0]
+        if word in words:
+            start = words.index(word)
+            return start, start + 1
+        return next(((i, i + 1) for i, w in enumerate(words) if same_word(w, word)), None)
     best: tuple[int, int] | None = None
     for start in range(len(words) - n + 1):
         window = words[start : start + n]
