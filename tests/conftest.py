@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie.kb import KnowledgeBase, load_knowledge_base
+from vigie.kb import KnowledgeBase, load_knowledge_base, starter_dir
 from vigie.store import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -15,10 +15,18 @@ DECP_EXCERPT = FIXTURES / "decp-2019" / "excerpt.json"
 NAMES_DEV = FIXTURES / "names" / "names-dev.csv"
 
 
+@pytest.fixture(autouse=True)
+def _no_user_knowledge(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests never read a user's ./vigie-data/kb: the user directory points at an empty place."""
+    monkeypatch.setenv("VIGIE_KB_DIR", str(tmp_path_factory.getbasetemp() / "no-user-kb"))
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     """The starter knowledge base shipped with the package (loaded once)."""
-    return load_knowledge_base()
+    return load_knowledge_base([starter_dir()])
 
 
 @pytest.fixture

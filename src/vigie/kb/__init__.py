@@ -1,7 +1,13 @@
 """Knowledge base: companies, groups, products, sources, evidence, responses and contexts."""
 
 from vigie.kb.base import KnowledgeBase
-from vigie.kb.loader import KnowledgeBaseError, load_knowledge_base, starter_dir
+from vigie.kb.loader import (
+    KnowledgeBaseError,
+    default_directories,
+    load_knowledge_base,
+    starter_dir,
+    user_dir,
+)
 from vigie.kb.model import (
     Company,
     Confidence,
@@ -32,6 +38,8 @@ __all__ = [
     "Source",
     "SourceType",
     "Text",
+    "default_directories",
     "load_knowledge_base",
     "starter_dir",
+    "user_dir",
 ]

@@ -13,6 +13,7 @@ from vigie.kb.model import (
     Company,
     Context,
     Evidence,
+    Extension,
     KnowledgeBaseFile,
     Ownership,
     Product,
@@ -52,6 +53,7 @@ class KnowledgeBase:
     relationships: dict[str, Relationship] = field(default_factory=dict)
     technology_categories: dict[str, TechnologyCategory] = field(default_factory=dict)
     duplicates: tuple[str, ...] = ()
+    extensions: tuple[Extension, ...] = ()
     _groups: GroupIndex = field(default_factory=lambda: GroupIndex(()), repr=False)
     _origins: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _ownership_origins: tuple[str, ...] = field(default=(), repr=False)
@@ -73,10 +75,14 @@ class KnowledgeBase:
                         duplicates.append(f"{name}: {section} id {item.id!r} is defined twice")
                     tables[section][item.id] = item
                     origins[(section, item.id)] = name
+            for ext in part.extensions:
+                origins[("extensions", ext.company)] = name
             for index, link in enumerate(part.ownership):
                 ownership.append(link)
                 ownership_origins.append(f"{name}: ownership[{index}]")
         companies: dict[str, Company] = tables["companies"]  # type: ignore[assignment]
+        extensions = [e for _, part in parts for e in part.extensions]
+        companies = _extend(companies, extensions)
         return cls(
             version=version,
             companies=companies,
@@ -93,6 +99,7 @@ class KnowledgeBase:
             _groups=GroupIndex(links_from(companies.values(), ownership)),
             _origins=origins,
             _ownership_origins=tuple(ownership_origins),
+            extensions=tuple(extensions),
         )
 
     @property
@@ -169,3 +176,25 @@ class KnowledgeBase:
             key=lambda r: (r.start or "", r.id),
             reverse=True,
         )
+
+
+def _extend(companies: dict[str, Company], extensions: Sequence[Extension]) -> dict[str, Company]:
+    """Companies with the aliases, former names and identifiers of their extensions added."""
+    out = dict(companies)
+    for ext in extensions:
+        company = out.get(ext.company)
+        if company is None:
+            continue  # reported by the checks
+        known = {str(i) for i in company.identifiers}
+        out[ext.company] = company.model_copy(
+            update={
+                "aliases": tuple(dict.fromkeys((*company.aliases, *ext.aliases))),
+                "former_names": tuple(dict.fromkeys((*company.former_names, *ext.former_names))),
+                "identifiers": (
+                    *company.identifiers,
+                    *(i for i in ext.identifiers if str(i) not in known),
+                ),
+                "sources": tuple(dict.fromkeys((*company.sources, *ext.sources))),
+            }
+        )
+    return out

@@ -51,6 +51,9 @@ class SourceType(StrEnum):
     NGO = "ngo"
     ADVOCACY = "advocacy"
     COMPANY = "company"
+    GOVERNMENT = "government"
+    REGISTRY = "registry"
+    DATASET = "dataset"
 
 
 def _check_partial_date(value: str | None) -> str | None:
@@ -127,6 +130,20 @@ class Company(_Strict):
     def identifier(self, scheme: str) -> str | None:
         """The first identifier of ``scheme``, or None."""
         return next((i.value for i in self.identifiers if i.scheme == scheme), None)
+
+
+class Extension(_Strict):
+    """Names and identifiers added to a company defined in another file.
+
+    This is how a user's knowledge directory adds, for instance, an LEI or an alias to a
+    starter company without editing the starter data.
+    """
+
+    company: Slug
+    aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    sources: tuple[Slug, ...] = ()
 
 
 class ProductKind(StrEnum):
@@ -297,6 +314,7 @@ class KnowledgeBaseFile(_Strict):
     categories: tuple[Category, ...] = ()
     technology_categories: tuple[TechnologyCategory, ...] = ()
     companies: tuple[Company, ...] = ()
+    extensions: tuple[Extension, ...] = ()
     ownership: tuple[Ownership, ...] = ()
     products: tuple[Product, ...] = ()
     sources: tuple[Source, ...] = ()
