@@ -85,8 +85,11 @@ def test_term_words() -> None:
     )  # fmt: skip
 
 
-def test_short_term_with_a_relation_word_counts(finder: MentionFinder) -> None:
-    assert [m.company_id for m in finder.find("Support AIX et maintenance")] == ["ibm"]
+def test_short_term_needs_a_relation_word(finder: MentionFinder) -> None:
+    # "IBM" is three letters: a company name that short counts only with a relation word
+    assert [m.company_id for m in finder.find("Support IBM et maintenance")] == ["ibm"]
+    assert finder.find("Réunion IBM du 3 mai") == []
+    assert [m.company_id for m in finder.find("Réunion IBM Maximo")] == ["ibm"]  # two terms
 
 
 def test_one_mention_per_group_best_term(finder: MentionFinder) -> None:
