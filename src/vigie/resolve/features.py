@@ -21,7 +21,7 @@ class Extra:
     stray: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Observation:
     """What was observed about a name and one candidate alias of one company.
 
@@ -100,6 +100,24 @@ def location_conflict(obs: Observation) -> FeatureValue:
     """1 when the name names a country where the company's own entity has another name."""
     return (1.0, obs.location_conflict) if obs.location_conflict else (0.0, "")
 
+
+# Features whose value is a count of words (not bounded by 1).
+COUNTS = frozenset({"typo_words", "unexplained_words", "stray_characters"})
+
+# The value alone, for scoring every candidate quickly (the explanation of the winner uses
+# FEATURES, whose values are the same: tests check that they agree).
+VALUES: dict[str, Callable[[Observation], float]] = {
+    "name_similarity": lambda o: o.similarity,
+    "typo_words": lambda o: float(len(o.typos)),
+    "short_alias_typo": lambda o: 1.0 if o.typos and o.short_alias else 0.0,
+    "qualifier_words": lambda o: 1.0 if o.extra.qualifiers else 0.0,
+    "unexplained_words": lambda o: float(len(o.extra.unexplained)),
+    "stray_characters": lambda o: float(len(o.extra.stray)),
+    "identifier_match": lambda o: 1.0 if o.identifier > 0 else 0.0,
+    "identifier_conflict": lambda o: 1.0 if o.identifier < 0 else 0.0,
+    "country": lambda o: float(o.country),
+    "location_conflict": lambda o: 1.0 if o.location_conflict else 0.0,
+}
 
 FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
     f.__name__: f

@@ -45,15 +45,14 @@ def deletions(word: str) -> Iterator[str]:
 
 def company_names(company: Company) -> tuple[str, ...]:
     """Every name a company is known by: name, aliases and former names (when recorded)."""
-    former: tuple[str, ...] = tuple(getattr(company, "former_names", ()) or ())
-    return (company.name, *company.aliases, *former)
+    return (company.name, *company.aliases, *company.former_names)
 
 
 def company_identifier_keys(company: Company) -> frozenset[Key]:
     """Comparable keys of the company's recorded identifiers (none when not recorded)."""
     keys: set[Key] = set()
-    for ident in getattr(company, "identifiers", ()) or ():
-        keys |= identifier_keys(str(ident.scheme), str(ident.value))
+    for ident in company.identifiers:
+        keys |= identifier_keys(ident.scheme, ident.value)
     return frozenset(keys)
 
 
@@ -70,6 +69,8 @@ class AliasIndex:
     by_identifier: dict[Key, set[str]] = field(default_factory=dict)
     company_keys: dict[str, frozenset[Key]] = field(default_factory=dict)
     frequency: Counter[str] = field(default_factory=Counter)
+    memo_size: int = 200_000
+    _memo: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -119,16 +120,28 @@ class AliasIndex:
         n = self.typo_min_length
         return len(a) >= n and len(b) >= n and OSA.distance(a, b, score_cutoff=1) <= 1
 
-    def anchor_words(self, word: str) -> list[str]:
-        """Anchor words equal to ``word`` or, when it is not a known word, one typo away."""
+    def anchor_words(self, word: str) -> tuple[str, ...]:
+        """Anchor words equal to ``word`` or, when it is not a known word, one typo away.
+
+        Results are remembered on the instance (words repeat across names; the memo is
+        emptied when it reaches ``memo_size`` entries, so memory stays bounded)."""
+        found = self._memo.get(word)
+        if found is None:
+            found = self._anchor_words(word)
+            if len(self._memo) >= self.memo_size:
+                self._memo.clear()
+            self._memo[word] = found
+        return found
+
+    def _anchor_words(self, word: str) -> tuple[str, ...]:
         if word in self.anchors:
-            return [word]
+            return (word,)
         if word in self.vocabulary or len(word) < self.typo_min_length:
-            return []
+            return ()
         found: set[str] = set()
         for variant in deletions(word):
             found |= self.typos.get(variant, set())
-        return sorted(w for w in found if self.same_word(word, w))
+        return tuple(sorted(w for w in found if self.same_word(word, w)))
 
     def candidates(self, words: Tokens, limit: int) -> list[int]:
         """Aliases that may be in the name: whole-name hits, then aliases anchored on its
@@ -137,6 +150,8 @@ class AliasIndex:
         anchors: set[str] = set()
         for word in set(words):
             anchors.update(self.anchor_words(word))
+        if not anchors:
+            return list(found)
         for anchor in sorted(anchors, key=lambda w: (len(self.anchors[w]), w)):
             for i in self.anchors[anchor]:
                 found[i] = None
