@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from vigie.kb import Evidence, KnowledgeBase, Response
 from vigie.resolve import Match, Matcher, Query, match_queries
@@ -162,13 +163,27 @@ def exposure_by_group(findings: Iterable[Finding]) -> list[GroupExposure]:
         if key in counted:
             continue
         counted.add(key)
-        exposure.records += 1
-        if record.amount is None or record.currency is None:
-            exposure.records_without_amount += 1
-        else:
-            totals = exposure.amount_by_currency
-            totals[record.currency] = totals.get(record.currency, 0.0) + record.amount
+        tally(exposure, record)
     return sorted(groups.values(), key=lambda g: (-g.records, g.group_name))
+
+
+class Tally(Protocol):
+    """Anything that counts records and sums their amounts per currency."""
+
+    records: int
+    records_without_amount: int
+    amount_by_currency: dict[str, float]
+
+
+def tally(entry: Tally, record: ProcurementRecord) -> None:
+    """Count ``record`` in ``entry``: one more record, its amount added to its currency's total
+    (or one more record without amount)."""
+    entry.records += 1
+    if record.amount is None or record.currency is None:
+        entry.records_without_amount += 1
+    else:
+        totals = entry.amount_by_currency
+        totals[record.currency] = totals.get(record.currency, 0.0) + record.amount
 
 
 def dossiers(group_ids: Iterable[str], kb: KnowledgeBase) -> list[GroupDossier]:
