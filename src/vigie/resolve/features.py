@@ -42,6 +42,7 @@ class Observation:
     country: int = 0
     country_note: str = ""
     location_conflict: str = ""
+    legal_forms: str = ""
 
 
 FeatureValue = tuple[float, str]
@@ -96,6 +97,12 @@ def country(obs: Observation) -> FeatureValue:
     return float(obs.country), obs.country_note
 
 
+def legal_form_conflict(obs: Observation) -> FeatureValue:
+    """1 when the name and the alias both carry a legal form and the kinds differ (rigour's
+    generic classes: ``llc`` for SARL, GmbH, Ltd, Inc.; ``jsc`` for SA, AG, plc)."""
+    return (1.0, obs.legal_forms) if obs.legal_forms else (0.0, "")
+
+
 def location_conflict(obs: Observation) -> FeatureValue:
     """1 when the name names a country where the company's own entity has another name."""
     return (1.0, obs.location_conflict) if obs.location_conflict else (0.0, "")
@@ -117,6 +124,7 @@ VALUES: dict[str, Callable[[Observation], float]] = {
     "identifier_conflict": lambda o: 1.0 if o.identifier < 0 else 0.0,
     "country": lambda o: float(o.country),
     "location_conflict": lambda o: 1.0 if o.location_conflict else 0.0,
+    "legal_form_conflict": lambda o: 1.0 if o.legal_forms else 0.0,
 }
 
 FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
@@ -132,5 +140,6 @@ FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
         identifier_conflict,
         country,
         location_conflict,
+        legal_form_conflict,
     )
 }

@@ -20,7 +20,7 @@ from vigie.kb import KnowledgeBase
 from vigie.resolve.config import MatchingConfig, load_matching_config
 from vigie.resolve.features import Extra, Observation
 from vigie.resolve.identifiers import compare_keys
-from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens
+from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens, legal_forms
 from vigie.resolve.normalize import LOST_CHARACTER, base_tokens, strip_endings
 from vigie.resolve.qualifiers import WordClassifier
 from vigie.resolve.scoring import (
@@ -194,6 +194,10 @@ class Matcher:
             obs.location_conflict = self._location_conflict(
                 company.id, extra.countries, alias.tokens
             )
+        if alias.forms:
+            forms = legal_forms(query.name[: self.config.max_name_length])
+            if forms and forms.isdisjoint(alias.forms):
+                obs.legal_forms = f"{'/'.join(sorted(forms))} vs {'/'.join(sorted(alias.forms))}"
         return _Scored(score(obs, self.config), alias, obs)
 
     def _location_conflict(self, company_id: str, countries: Tokens, alias: Tokens) -> str:
