@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -58,6 +59,18 @@ def match_command(
 
 def _run(source: Path, output: Path, options: MatchFileOptions, t: Messages) -> MatchFileStats:
     matcher = Matcher(load_knowledge_base())
+    # The knowledge base and index live until the end of this command: keep their objects
+    # out of the garbage collector's scans (a large speed-up on big files), then give back.
+    gc.freeze()
+    try:
+        return _match_with_progress(source, output, matcher, options, t)
+    finally:
+        gc.unfreeze()
+
+
+def _match_with_progress(
+    source: Path, output: Path, matcher: Matcher, options: MatchFileOptions, t: Messages
+) -> MatchFileStats:
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
         console=err, transient=True,

@@ -97,7 +97,7 @@ def _list(pending: list[Candidate], t: Messages) -> None:
     for c in pending:
         table.add_row(
             c.pair_id, c.kind, escape(c.subject_text[:80]),
-            escape(f"{c.company_name} ({c.group_name})"), f"{c.score:.4f}", str(c.records),
+            escape(f"{c.company_name} ({c.group_name})"), t.number(c.score, 4), str(c.records),
         )  # fmt: skip
     console.print(table)
 
@@ -110,7 +110,9 @@ def _interactive(store: ReviewStore, by: str | None, t: Messages) -> None:
     reviewer = _reviewer(by, t)
     for c in pending:
         console.print(f"\n[bold]{c.pair_id}[/] {escape(c.subject_text[:200])}")
-        console.print(f"  -> {escape(c.company_name)} ({escape(c.group_name)}) {c.score:.4f}")
+        console.print(
+            f"  -> {escape(c.company_name)} ({escape(c.group_name)}) {t.number(c.score, 4)}"
+        )
         console.print(f"  {t('review_explanation')} {escape(c.explanation)}")
         console.print(f"  {t('review_example')} {escape(c.example)}")
         answer = typer.prompt(t("review_prompt"), default="s").strip().lower()[:1]

@@ -9,17 +9,21 @@ of common words is still found when it is the whole name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from normality import ascii_text
 from rapidfuzz.distance import OSA
+from rigour.names import extract_org_types
 
 from vigie.kb import Company
 from vigie.resolve.identifiers import identifier_keys
 
 Tokens = tuple[str, ...]
 Key = tuple[str, str]
+_SARL = re.compile(r"(?<![a-z])s\.?\s?a\.?\s?r\.?\s?l\b\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +33,21 @@ class AliasEntry:
     company_id: str
     text: str
     tokens: Tokens
+    forms: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
         """The words joined by single spaces."""
         return " ".join(self.tokens)
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """rigour's generic classes of the legal forms written in a name (``llc``, ``jsc``...).
+
+    "S.à r.l." is read as one form (rigour would see "s.a", société anonyme, in it)."""
+    text = (name if name.isascii() else ascii_text(name)).lower()
+    text = _SARL.sub("sarl", text)
+    return frozenset(generic for _, generic in extract_org_types(text, generic=True))
 
 
 def deletions(word: str) -> Iterator[str]:
@@ -87,7 +101,7 @@ class AliasIndex:
                 words = tokens(name)
                 if words and (company.id, words) not in seen:
                     seen.add((company.id, words))
-                    index.aliases.append(AliasEntry(company.id, name, words))
+                    index.aliases.append(AliasEntry(company.id, name, words, legal_forms(name)))
             keys = company_identifier_keys(company)
             index.company_keys[company.id] = keys
             for key in keys:

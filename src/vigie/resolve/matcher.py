@@ -20,7 +20,7 @@ from vigie.kb import KnowledgeBase
 from vigie.resolve.config import MatchingConfig, load_matching_config
 from vigie.resolve.features import Extra, Observation
 from vigie.resolve.identifiers import compare_keys
-from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens
+from vigie.resolve.index import AliasEntry, AliasIndex, Key, Tokens, legal_forms
 from vigie.resolve.normalize import LOST_CHARACTER, base_tokens, strip_endings
 from vigie.resolve.qualifiers import WordClassifier
 from vigie.resolve.scoring import (
@@ -32,6 +32,7 @@ from vigie.resolve.scoring import (
     rule_of,
     score,
     similarity,
+    weighted,
 )
 
 _NO_EXTRA = Extra()
@@ -81,8 +82,10 @@ class Matcher:
         self._conflicts: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
         self._groups: dict[tuple[str, str | None], tuple[str, str]] = {}
         self._extras: dict[tuple[Tokens, Tokens, bool], Extra] = {}
+        self._last_forms: tuple[str, frozenset[str]] | None = None
         self._endings = frozenset(e[-1] for e in self.config.extra_legal_forms if e)
         self._ceiling = ceiling(self.config)
+        self._weighted = weighted(self.config)
         self.index = AliasIndex.build(
             kb.companies.values(), self.tokens, self.config.blocking.typo_min_length
         )
@@ -194,7 +197,18 @@ class Matcher:
             obs.location_conflict = self._location_conflict(
                 company.id, extra.countries, alias.tokens
             )
-        return _Scored(score(obs, self.config), alias, obs)
+        if alias.forms:
+            forms = self._legal_forms(query.name)
+            if forms and forms.isdisjoint(alias.forms):
+                obs.legal_forms = f"{'/'.join(sorted(forms))} vs {'/'.join(sorted(alias.forms))}"
+        return _Scored(score(obs, self._weighted), alias, obs)
+
+    def _legal_forms(self, name: str) -> frozenset[str]:
+        """Legal-form classes of the name being scored (kept for its other candidates)."""
+        last = self._last_forms
+        if last is None or last[0] != name:
+            last = self._last_forms = (name, legal_forms(name[: self.config.max_name_length]))
+        return last[1]
 
     def _location_conflict(self, company_id: str, countries: Tokens, alias: Tokens) -> str:
         """The name says country C; the company or one it controls is recorded in C under

@@ -55,11 +55,19 @@ def similarity(aligned: str, alias: str) -> float:
     return 1.0 if aligned == alias else round(fuzz.ratio(aligned, alias) / 100, 4)
 
 
-def score(obs: Observation, config: MatchingConfig) -> float:
-    """Sum of weight x value over the configured features, clipped to [0, 1], 4 decimals."""
+Weighted = tuple[tuple[Callable[[Observation], float], float], ...]
+
+
+def weighted(config: MatchingConfig) -> Weighted:
+    """(value function, weight) of each configured feature, in order, ready for :func:`score`."""
+    return tuple((VALUES[spec.name], spec.weight) for spec in config.features)
+
+
+def score(obs: Observation, features: Weighted) -> float:
+    """Sum of weight x value over the features, clipped to [0, 1], 4 decimals."""
     total = 0.0
-    for spec in config.features:
-        total += spec.weight * VALUES[spec.name](obs)
+    for value, weight in features:
+        total += weight * value(obs)
     return round(min(1.0, max(0.0, total)), 4)
 
 
