@@ -15,10 +15,15 @@ PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]*)"')
 
 
-def make_app(tmp_path: Path, kb: KnowledgeBase, max_upload: int = 5 * 1024 * 1024) -> FastAPI:
-    """An application on a fresh workspace, with admin, reviewer and viewer accounts."""
+def make_app(
+    tmp_path: Path, kb: KnowledgeBase, max_upload: int = 5 * 1024 * 1024, secure: bool = False
+) -> FastAPI:
+    """An application on a fresh workspace, with admin, reviewer and viewer accounts.
+
+    Cookies are not Secure by default: the test client speaks plain HTTP to testserver.
+    """
     settings = WebSettings(
-        workspace=tmp_path / "ws.duckdb", secure_cookies=False, max_upload_bytes=max_upload
+        workspace=tmp_path / "ws.duckdb", secure_cookies=secure, max_upload_bytes=max_upload
     )
     app = create_app(settings, kb)
     accounts = app.state.vigie.accounts

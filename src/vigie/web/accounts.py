@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,8 @@ from vigie.web.security import ROLES, hash_password, new_token, token_digest, ve
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 Connect = Callable[[], duckdb.DuckDBPyConnection]
+TOKEN_CACHE_SECONDS = 30.0
+TOKEN_CACHE_SIZE = 10_000
 
 
 class AccountError(ValueError):
@@ -61,6 +64,7 @@ class AccountStore:
         self.connect = connect
         self.session_hours = session_hours
         self._audit_lock = threading.Lock()
+        self._tokens: dict[str, tuple[User | None, float]] = {}
 
     def add_user(self, username: str, password: str, role: str) -> User:
         """Create a user (``AccountError`` if the name is taken or invalid)."""
@@ -138,12 +142,21 @@ class AccountStore:
         return token
 
     def token_user(self, token: str) -> User | None:
-        """The user of an API token, else None."""
-        return self._lookup(
+        """The user of an API token, else None (answers are kept ``TOKEN_CACHE_SECONDS``)."""
+        digest = token_digest(token)
+        now = time.monotonic()
+        cached = self._tokens.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        user = self._lookup(
             "SELECT u.username, u.role FROM web_tokens t JOIN web_users u USING (username) "
             "WHERE t.token_sha256 = ? AND u.active",
-            [token_digest(token)],
+            [digest],
         )
+        if len(self._tokens) > TOKEN_CACHE_SIZE:
+            self._tokens.clear()
+        self._tokens[digest] = (user, now + TOKEN_CACHE_SECONDS)
+        return user
 
     def _lookup(self, sql: str, params: list[Any]) -> User | None:
         row = self.connect().execute(sql, params).fetchone()
