@@ -35,7 +35,16 @@ from vigie.web.records import record_out
 from vigie.web.review import ReviewItem
 from vigie.web.uploads import save_upload
 
-router = APIRouter(prefix="/api", tags=["api"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Body that cannot be parsed"},
+    401: {"description": "No or unknown credentials"},
+    403: {"description": "Role too low, or CSRF token missing on a cookie-authenticated change"},
+    404: {"description": "No such item"},
+    413: {"description": "Request body above the upload limit"},
+    415: {"description": "File type not accepted"},
+    422: {"description": "Invalid input"},
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 Viewer = Annotated[User, Depends(api_role("viewer"))]
 Reviewer = Annotated[User, Depends(api_role("reviewer"))]
 

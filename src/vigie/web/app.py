@@ -83,6 +83,7 @@ def create_app(settings: WebSettings, kb: KnowledgeBase | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state.reopen()
         yield
         state.close()
 

@@ -56,6 +56,7 @@ class AppState:
     def __init__(self, settings: WebSettings, kb: KnowledgeBase | None = None) -> None:
         self.settings = settings
         self.workspace = Workspace.open(settings.workspace)
+        self._open = True
         self._local = threading.local()
         self.kb = kb or load_knowledge_base()
         self.matcher = Matcher(self.kb)
@@ -125,9 +126,18 @@ class AppState:
         self.invalidate()
         return result
 
+    def reopen(self) -> None:
+        """Open the workspace again after :meth:`close` (an application started twice)."""
+        if not self._open:
+            self.workspace = Workspace.open(self.settings.workspace)
+            self._local = threading.local()
+            self._open = True
+
     def close(self) -> None:
         """Close the workspace."""
-        self.workspace.close()
+        if self._open:
+            self.workspace.close()
+            self._open = False
 
 
 _SUMMARY_KEYS = (
