@@ -143,3 +143,37 @@ def test_decisions_json_lists_the_alternatives_considered(tmp_path: Path) -> Non
     assert all(r["text"] for a in considered for r in a["reasons"])
     report = (out / "report.html").read_text("utf-8")
     assert considered[0]["name"] in report
+
+
+def test_report_run_redecides_the_workspace_without_the_files(
+    tmp_path: Path, decp_excerpt: Path
+) -> None:
+    import shutil
+
+    source = tmp_path / "copy.json"
+    shutil.copy(decp_excerpt, source)
+    workspace = tmp_path / "w.duckdb"
+    first = runner.invoke(
+        app, ["screen", str(source), "-o", str(tmp_path / "a"), "-w", str(workspace)]
+    )
+    assert first.exit_code == 0, first.output
+    source.unlink()  # the input is gone: only the workspace remains
+    out = tmp_path / "b"
+    args = ["report", "run", "-o", str(out), "-w", str(workspace)]
+    result = runner.invoke(app, [*args, "--policy", "seed-ethical-procurement"])
+    assert result.exit_code == 0, result.output
+    before = json.loads((tmp_path / "a" / "summary.json").read_text("utf-8"))
+    after = json.loads((out / "summary.json").read_text("utf-8"))
+    for key in ("records_read", "records_loaded", "records_rejected", "findings", "inputs"):
+        assert after[key] == before[key]
+    assert (before["policy"]["id"], after["policy"]["id"]) == (
+        "ungp-baseline",
+        "seed-ethical-procurement",
+    )
+    assert (out / "decisions.csv").is_file()
+
+
+def test_report_run_on_an_empty_workspace_exits_2(tmp_path: Path) -> None:
+    args = ["report", "run", "-o", str(tmp_path / "o"), "-w", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2

@@ -15,6 +15,7 @@ import pytest
 from vigie.sources import Limits, Party, ProcurementRecord, ReadResult, Rejection, read_decp
 from vigie.sources import decp as decp_module
 from vigie.sources.codes import (
+    INGEST_CODES,
     REJECTION_CODES,
     WARNING_CODES,
     XML_REJECTION_CODES,
@@ -948,6 +949,8 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
                         {"id": "f", "montant": 1, "modifications": [{"montant": 2}]},
                         {"id": "f", "montant": 1, "modifications": [{"titulaires": [{"id": "1"}]}]},
                         {"id": "f", "montant": 3},
+                        {"id": "g"},
+                        {"id": "g", "objet": "x"},
                     ]
                 }
             )[:-2]
@@ -974,7 +977,7 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
     collect(_check(read_decp(sub / "c.zip", "c.zip")))
     # Codes of the 2.0 reader and SIRENE names are exercised in test_decp_v2.py.
     v2_only = {"decp_v2_not_decp", "decp_sirene_missing", "decp_sirene_unnamed"}
-    other_readers = XML_REJECTION_CODES | XML_WARNING_CODES
+    other_readers = XML_REJECTION_CODES | XML_WARNING_CODES | INGEST_CODES
     assert seen == (REJECTION_CODES | WARNING_CODES) - v2_only - other_readers
 
 
@@ -996,3 +999,17 @@ def test_content_hash_falls_back_to_raw_text_when_too_deep(
         ("/marches/1", Note("duplicate", (("of", "/marches/0"),))),
         ("/marches/2", Note("decp_republished", (("of", "/marches/0"),))),
     ]
+
+
+def test_garbage_collector_state_is_restored(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    _read_elements(tmp_path, _contract())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _read_elements(tmp_path, _contract())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

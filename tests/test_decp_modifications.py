@@ -165,6 +165,10 @@ def test_later_version_completes_empty_fields(tmp_path: Path) -> None:
     [record] = result.records
     assert record.date == "2019-02-26"
     assert [r.note.code for r in result.rejections] == ["decp_republished"]
+    assert [(w.position, w.note) for w in result.warnings] == [
+        ("/marches/0", Note.of("no_date", field="dateNotification")),
+        ("/marches/0", Note.of("decp_completed", fields="date", of="/marches/1")),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -316,3 +320,21 @@ def test_amounts_come_from_one_publication_never_a_sum(versions: list[dict[str, 
         assert record.amount in published
     # One record per distinct initial amount at most: versions of one contract fold together.
     assert len(result.records) <= len({v["montant"] for v in versions})
+
+
+def test_keys_sharing_a_hash_stay_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.sources import decp_merge
+
+    monkeypatch.setattr(decp_merge, "hash", lambda key: 0, raising=False)
+    result = _read(
+        tmp_path,
+        _contract(),
+        _contract(id="C2"),
+        _contract(id="C3"),
+        _contract(id="C2", datePublicationDonnees="2020-01-01"),
+    )
+    assert [r.record_id for r in result.records] == ["C1", "C2", "C3"]
+    assert [(r.position, r.note) for r in result.rejections] == [
+        ("/marches/3", Note.of("decp_republished", of="/marches/1"))
+    ]
+    assert result.warnings == []

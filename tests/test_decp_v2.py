@@ -192,6 +192,13 @@ def test_every_v2_code_is_exercised(tmp_path: Path) -> None:
     assert {"decp_v2_not_decp", "decp_sirene_missing", "decp_sirene_unnamed"} <= seen
 
 
+def test_v1_reader_on_a_nested_file_also_reads_concessions() -> None:
+    result = _check(decp.read_decp(V2, "m.json"))
+    assert result.format == "decp-v1-json"
+    assert (result.records_read, len(result.records)) == (6, 5)
+    assert result.records[-1].position == "/marches/contrat-concession/0"
+
+
 def test_module_exports_for_the_registry() -> None:
     assert decp_v2.__all__ == ["FORMAT", "read_decp_v2", "sniff"]
 

@@ -253,3 +253,14 @@ def test_mixed_package_counts_every_notice_once(tmp_path: Path) -> None:
     assert notices.sniff(LOTS.read_bytes()[:4096], "x.xml")
     assert notices.sniff((ted_dir / "20-157543-001-EXP.xml").read_bytes()[:4096], "x.xml")
     assert not notices.sniff(package.read_bytes()[:4096], "mixed.tar.gz")  # compressed
+
+
+@SETTINGS
+@given(st.binary(max_size=3000) | st.sampled_from([b"ustar", b"\x1f\x8b\x08", b"PK\x03\x04"]))
+def test_notices_reader_never_crashes(data: bytes) -> None:
+    from vigie.sources import notices
+
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "in.tar.gz"
+        path.write_bytes(data)
+        check(notices.read_notices(path, "in", Limits(max_member_bytes=200_000)))

@@ -50,9 +50,16 @@ def test_bad_amounts(text: str | None, code: str) -> None:
 def test_currencies_and_countries() -> None:
     notes: list[Note] = []
     assert fv.currency(" eur ", notes) == "EUR"
-    assert fv.currency("€", notes) is None
+    assert fv.currency("€", notes) == "EUR"  # a known spelling (ISO 4217 table)
+    assert fv.currency("XYZ", notes) is None  # three letters, but not an ISO 4217 code
     assert fv.currency(None, notes) is None
-    assert [n.code for n in notes] == ["xml_bad_currency", "xml_no_currency"]
+    assert fv.currency("EUR", notes) == "EUR"
+    assert [n.code for n in notes] == [
+        "xml_currency_repaired",
+        "xml_currency_repaired",
+        "xml_bad_currency",
+        "xml_no_currency",
+    ]
     notes.clear()
     assert [fv.country(c, notes) for c in ("FR", "fra", "UK", "EL", "ESP", None, "")] == [
         "fr",

@@ -27,8 +27,8 @@ def test_starter_kb_loads_and_checks_clean(kb: KnowledgeBase) -> None:
 
 
 def test_starter_kb_sizes(kb: KnowledgeBase) -> None:
-    assert len(kb.companies) == 32
-    assert len(kb.sources) == 26
+    assert len(kb.companies) == 34
+    assert len(kb.sources) == 29
     assert len(kb.products) == 48
     assert len(kb.ownership) == 8
     assert len(kb.relationships) == 6
@@ -124,6 +124,7 @@ def test_group_members(kb: KnowledgeBase) -> None:
         "microsoft",
         "microsoft-france",
         "microsoft-ireland-operations",
+        "microsoft-canada",
         "linkedin",
         "linkedin-ireland",
         "github",

@@ -206,3 +206,14 @@ def test_export_ftm(tmp_path: Path) -> None:
     assert {json.loads(line)["schema"] for line in lines} == {"Company", "Ownership"}
     code, output = _run("kb", "export", "--format", "rdf", "-o", str(out), "--lang", "en")
     assert code == 2
+
+
+def test_validate_reports_a_future_date(tmp_path: Path) -> None:
+    directory = tmp_path / "kb"
+    shutil.copytree(starter_dir(), directory)
+    path = directory / "evidence.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('date: "2024-01"', 'date: "2999-01"', 1), encoding="utf-8")
+    code, output = _run("kb", "validate", str(directory), "--lang", "en")
+    assert code == 1
+    assert "evidence 'toi-2024-palantir-partnership': date 2999-01 is in the future" in output

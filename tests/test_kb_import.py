@@ -13,8 +13,10 @@ from vigie.kb import KnowledgeBaseError, load_knowledge_base, starter_dir
 from vigie.kb.ftm import export_entities, write_ftm
 from vigie.kb.importing import ISSUE_CODES, ImportLimits
 from vigie.kb.imports import ImportOutcome, import_file
+from vigie.pipeline import ScreenOptions, screen
 from vigie.present import LANGUAGES, Messages
 from vigie.resolve import Matcher
+from vigie.store import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kb"
 FTM = FIXTURES / "opensanctions-sample.ftm.json"
@@ -74,15 +76,15 @@ def test_ftm_import_changes_screening(tmp_path: Path) -> None:
 def test_gleif_import_dates_the_group(tmp_path: Path) -> None:
     level1 = import_file(L1, "gleif-l1", tmp_path)
     _balanced(level1)
-    assert _codes(level1) == {"row 6": "annulled", "row 7": "bad_identifier"}
+    assert _codes(level1) == {"line 6": "annulled", "line 7": "bad_identifier"}
     level2 = import_file(L2, "gleif-l2", tmp_path)
     _balanced(level2)
     assert _codes(level2) == {
-        "row 4": "redundant_link",
-        "row 5": "not_control_link",
-        "row 6": "unknown_reference",
-        "row 7": "inactive_without_end",
-        "row 8": "bad_date",
+        "line 4": "redundant_link",
+        "line 5": "not_control_link",
+        "line 6": "unknown_reference",
+        "line 7": "inactive_without_end",
+        "line 8": "bad_date",
     }
     kb = load_knowledge_base([starter_dir(), tmp_path])
     # Sold on 30 June 2021: in Exempla's group for a 2020 contract, not for a 2023 one.
@@ -108,10 +110,10 @@ def test_csv_import(tmp_path: Path) -> None:
     outcome = import_file(FIXTURES / "companies.csv", "csv", tmp_path)
     _balanced(outcome)
     assert _codes(outcome) == {
-        "row 5": "unknown_reference",
-        "row 6": "missing_name",
-        "row 7": "bad_value",
-        "row 9": "bad_date",
+        "line 5": "unknown_reference",
+        "line 6": "missing_name",
+        "line 7": "bad_value",
+        "line 9": "bad_date",
     }
     assert ("header", "unknown_columns") in {(i.position, i.code) for i in outcome.remarks}
     kb = load_knowledge_base([starter_dir(), tmp_path])
@@ -270,3 +272,79 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     (directory / "bomb.yaml").write_text(bomb, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="aliases"):
         load_knowledge_base([directory])
+
+
+def _decp(path: Path, suppliers: list[str]) -> Path:
+    records = [
+        {
+            "id": f"2023-TEST-{i}",
+            "source": "test",
+            "acheteur": {"id": "21750001600019", "nom": "Ville de Test"},
+            "_type": "Marché",
+            "nature": "Marché",
+            "objet": "Hébergement de données",
+            "codeCPV": "72300000",
+            "procedure": "Procédure adaptée",
+            "dureeMois": 12,
+            "dateNotification": "2023-05-01",
+            "montant": 1000 + i,
+            "formePrix": "Ferme",
+            "titulaires": [{"typeIdentifiant": "SIRET", "id": "0", "denominationSociale": name}],
+            "modifications": [],
+        }
+        for i, name in enumerate(suppliers)
+    ]
+    path.write_text(json.dumps({"marches": records}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_imports_change_the_screening_end_to_end(tmp_path: Path, workspace: Workspace) -> None:
+    decp = _decp(tmp_path / "decp.json", ["EXEMPLA DATA SAS", "Exempla Cloud France SAS"])
+    before = screen([decp], tmp_path / "before", workspace, ScreenOptions(lang="en"))
+    assert before.findings == []
+    into = tmp_path / "mine"
+    for fmt, path in (("ftm", FTM), ("gleif-l1", L1), ("gleif-l2", L2)):
+        assert import_file(path, fmt, into).written is not None
+    kb = load_knowledge_base([starter_dir(), into])
+    after = screen([decp], tmp_path / "after", workspace, ScreenOptions(lang="en", kb=kb))
+    groups = sorted(e.group_name for e in after.exposures)
+    assert groups == ["Exempla Holdings Ltd", "Novator Holdings Inc."]
+    summary = json.loads((tmp_path / "after" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["kb_version"] == kb.version != before.summary["kb_version"]
+    report = (tmp_path / "after" / "report.html").read_text(encoding="utf-8")
+    assert "Example Authority (fictional)" in report  # the imported sanction, attributed
+
+
+def test_csv_in_windows_1252_and_gleif_in_a_zip(tmp_path: Path) -> None:
+    import csv
+    import zipfile
+
+    latin = tmp_path / "sociétés.csv"
+    latin.write_bytes("name,country\nSociété Générale d'Exemple,fr\n".encode("cp1252"))
+    limit = csv.field_size_limit()
+    outcome = import_file(latin, "csv", tmp_path / "kb")
+    assert csv.field_size_limit() == limit  # the module-wide setting is restored
+    assert outcome.records_loaded == 1
+    assert ("file", "not_utf8") in {(i.position, i.code) for i in outcome.remarks}
+    kb = load_knowledge_base([starter_dir(), tmp_path / "kb"])
+    assert any(c.name == "Société Générale d'Exemple" for c in kb.companies.values())
+    archive = tmp_path / "golden-copy-l1.csv.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(L1, "20250101-gleif-concatenated-file-lei2.csv")
+    outcome = import_file(archive, "gleif-l1", tmp_path / "kb")
+    assert (outcome.records_read, outcome.records_loaded) == (6, 4)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.csv", "LEI,Entity.LegalName\n")
+        zf.writestr("b.csv", "LEI,Entity.LegalName\n")
+    outcome = import_file(two, "gleif-l1", tmp_path / "kb")
+    assert outcome.fatal is not None and outcome.fatal.code == "unreadable_archive"
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.csv", "LEI,Entity.LegalName\n" + "0" * 5_000_000)
+    outcome = import_file(bomb, "gleif-l1", tmp_path / "kb")
+    assert outcome.fatal is not None and outcome.fatal.code == "unreadable_archive"
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    outcome = import_file(broken, "gleif-l1", tmp_path / "kb")
+    assert outcome.fatal is not None and outcome.fatal.code == "unreadable_archive"

@@ -174,3 +174,40 @@ def test_company_identifier_lookup() -> None:
     )
     assert company.identifier("siren") == "552120222"
     assert company.identifier("lei") is None
+
+
+_links = st.lists(
+    st.tuples(
+        st.sampled_from("abcde"),
+        st.sampled_from("abcde"),
+        st.sampled_from([None, "2010", "2015-06", "2020-01-01"]),
+        st.sampled_from([None, "2016", "2021-03-04"]),
+    ),
+    max_size=8,
+)
+
+
+@given(_links)
+def test_cycle_members_equals_brute_force(
+    links: list[tuple[str, str, str | None, str | None]],
+) -> None:
+    companies = [Company(id=c, name=c.upper()) for c in "abcde"]
+    ownership = []
+    for child, parent, start, end in links:
+        try:
+            ownership.append(Ownership(child=child, parent=parent, start=start, end=end))
+        except ValidationError:
+            continue  # end before start
+    kb = _kb(companies, ownership)
+    days = ["1900-01-01", *kb.groups.change_days()]
+    brute = {
+        c
+        for c in "abcde"
+        for day in days
+        if c in kb.groups.chain(c, day)
+        and kb.groups.parent_of(kb.groups.chain(c, day)[-1], day) == c
+    }
+    assert kb.groups.cycle_members() == brute
+    for c in "abcde":  # group_of never loops
+        for day in days:
+            assert kb.group_of(c, at=day).id in "abcde"

@@ -88,3 +88,13 @@ def test_relationships_are_sourced_and_attributed(kb: KnowledgeBase) -> None:
         assert "BDS" in rel.description.en
         assert "BDS" in rel.description.fr
     assert [r.id for r in kb.relationships_of("alphabet")] == ["itu-ai-for-good-2025-google"]
+
+
+def test_technology_categories_are_the_taxonomy_ids() -> None:
+    from vigie.kb import load_knowledge_base, starter_dir
+    from vigie.sources.taxonomy import default_taxonomy
+
+    kb = load_knowledge_base([starter_dir()])
+    taxonomy = set(default_taxonomy().categories) - {"other"}
+    assert set(kb.technology_categories) == taxonomy
+    assert {p.category for p in kb.products.values()} <= taxonomy

@@ -219,5 +219,8 @@ def test_any_bytes_never_crash_the_loader(data: bytes) -> None:
             pass
 
 
-def test_sirene_names_type_is_exported() -> None:
-    assert SireneNames.open is not None
+def test_fingerprint_is_the_file_hash(tmp_path: Path) -> None:
+    from vigie.sources.files import sha256_file
+
+    with SireneNames.open(EXTRACT) as names:
+        assert names.fingerprint() == sha256_file(EXTRACT) == names.fingerprint()

@@ -169,7 +169,7 @@ def test_broken_csv_reports_the_line(tmp_path: Path) -> None:
 
 
 def test_amount_without_currency_is_dropped(tmp_path: Path) -> None:
-    path = write(tmp_path, "c.csv", "Supplier,Amount,Currency\nA,1,\nB,2,usd\nC,3,€\n")
+    path = write(tmp_path, "c.csv", "Supplier,Amount,Currency\nA,1,\nB,2,usd\nC,3,XYZ\n")
     columns = {"supplier_name": "Supplier", "amount": "Amount", "currency": "Currency"}
     result = check(read_tabular(path, TabularMapping.model_validate({"columns": columns})))
     assert [(r.amount, r.currency) for r in result.records] == [
@@ -177,7 +177,11 @@ def test_amount_without_currency_is_dropped(tmp_path: Path) -> None:
         (2.0, "USD"),
         (None, None),
     ]
-    assert [w.note.code for w in result.warnings] == ["xml_no_currency", "xml_bad_currency"]
+    assert [w.note.code for w in result.warnings] == [
+        "xml_no_currency",
+        "xml_currency_repaired",
+        "xml_bad_currency",
+    ]
 
 
 def test_zipped_csv(tmp_path: Path) -> None:
@@ -347,3 +351,55 @@ def test_mutated_workbooks_never_crash(data: st.DataObject) -> None:
         path = Path(folder) / "m.xlsx"
         path.write_bytes(original[:start] + insert + original[start + length :])
         check(read_tabular(path, mapping(header_row=2)))
+
+
+def _with_sheet(path: Path, sheet_xml: bytes) -> Path:
+    return _damaged(path, "xl/worksheets/sheet1.xml", sheet_xml)
+
+
+SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<dimension ref="A1:XFD1048576"/><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Supplier</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>Amount</t></is></c></row>'
+)
+
+
+def test_declared_dimensions_and_far_rows_are_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tabular, "XLSX_MAX_ROWS", 100)
+    rows = (
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>A</t></is></c><c r="B2"><v>5</v></c>'
+        b'<c r="XFD2"><v>1</v></c></row>'
+        b'<row r="999999999"><c r="A999999999" t="inlineStr"><is><t>B</t></is></c></row>'
+    )
+    path = _with_sheet(tmp_path / "far.xlsx", SHEET + rows + b"</sheetData></worksheet>")
+    result = check(read_tabular(path, mapping()))
+    (record,) = result.records  # the cell in column XFD, far past the header, is not read
+    assert (record.position, record.amount) == ("Marchés!2:2", 5.0)
+    (rejection,) = result.rejections
+    assert (rejection.position, rejection.note.code) == ("Marchés!101:101", "tabular_unreadable")
+
+
+def test_one_cell_past_the_header_is_a_shifted_row(tmp_path: Path) -> None:
+    rows = (
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>A</t></is></c><c r="B2"><v>5</v></c>'
+        b'<c r="C2"><v>1</v></c></row>'
+    )
+    path = _with_sheet(tmp_path / "shifted.xlsx", SHEET + rows + b"</sheetData></worksheet>")
+    result = check(read_tabular(path, mapping()))
+    assert [r.note.code for r in result.rejections] == ["tabular_extra_cells"]
+
+
+def test_columns_by_position_past_the_named_header(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Supplier"], ["A", None, None, 7]]
+    path = _workbook(tmp_path / "pos.xlsx", rows)
+    chosen = mapping(columns={"supplier_name": 1, "amount": 4})
+    (record,) = check(read_tabular(path, chosen)).records
+    assert record.amount == 7.0
+    csv_path = write(tmp_path, "pos.csv", "Supplier\nA,,,7\n")
+    (record,) = check(
+        read_tabular(csv_path, mapping(columns={"supplier_name": 1, "amount": 4}, delimiter=","))
+    ).records
+    assert record.amount == 7.0

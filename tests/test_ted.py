@@ -327,3 +327,27 @@ def test_tar_bounds(tmp_path: Path) -> None:
     broken.write_bytes(many.read_bytes()[:3000])
     result = check(read_ted(broken, "broken"))
     assert result.rejections[-1].note.code == "xml_tar_unreadable"
+
+
+def test_a_notice_with_many_awards(tmp_path: Path) -> None:
+    count = 1500
+    lots = "".join(f"<OBJECT_DESCR><LOT_NO>{i}</LOT_NO></OBJECT_DESCR>" for i in range(count))
+    awards = "".join(
+        f'<AWARD_CONTRACT ITEM="{i}"><LOT_NO>{i}</LOT_NO><AWARDED_CONTRACT><CONTRACTORS>'
+        f"<CONTRACTOR><ADDRESS_CONTRACTOR><OFFICIALNAME>S{i}</OFFICIALNAME>"
+        f'</ADDRESS_CONTRACTOR></CONTRACTOR></CONTRACTORS><VALUES><VAL_TOTAL CURRENCY="EUR">{i}'
+        "</VAL_TOTAL></VALUES></AWARDED_CONTRACT></AWARD_CONTRACT>"
+        for i in range(count)
+    )
+    path = tmp_path / "many.xml"
+    path.write_text(
+        f'<TED_EXPORT xmlns="{TED_NS["t"]}" DOC_ID="1-2020"><FORM_SECTION>'
+        f'<F03_2014 CATEGORY="ORIGINAL" FORM="F03"><OBJECT_CONTRACT>{lots}</OBJECT_CONTRACT>'
+        f"{awards}</F03_2014></FORM_SECTION></TED_EXPORT>",
+        encoding="utf-8",
+    )
+    result = check(read_ted(path))
+    assert len(result.records) == count
+    assert len({r.position for r in result.records}) == count
+    assert result.records[-1].position.endswith(f"AWARD_CONTRACT[{count}]")
+    assert sum(r.amount or 0 for r in result.records) == sum(range(count))

@@ -21,16 +21,16 @@ from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import DecisionsView, Messages, ReportContent
 from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
-from vigie.sources import Limits, ReadResult, read_decp
-from vigie.sources.decp import FORMAT as DECP_FORMAT
+from vigie.sources import Limits, ReadResult
 from vigie.sources.files import sha256_file
-from vigie.sources.records import ProcurementRecord
+from vigie.sources.records import Note, ProcurementRecord, Rejection
+from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
-from vigie.store import RunRecord, Workspace
+from vigie.store import ImportInfo, RunRecord, Workspace
 
-INPUT_SUFFIXES = (".json", ".zip")
-READER_VERSION = f"{DECP_FORMAT}@{__version__}"
+INPUT_SUFFIXES = input_suffixes()
 ProgressHook = Callable[[int, int, str], None]
+"""Called with bytes read so far, bytes to read in total, and the file being read."""
 DEFAULT_POLICY = "ungp-baseline"
 
 
@@ -54,6 +54,10 @@ class ScreenOptions:
     limits: Limits = field(default_factory=Limits)
     kb: KnowledgeBase | None = None
     policy: str | Path | Policy = DEFAULT_POLICY
+    input_format: str | None = None
+    """A reader name (``--format``) that overrides detection for every input."""
+    readers: tuple[ReaderSpec, ...] = READERS
+    """The readers to detect from (see :func:`~vigie.sources.registry.configured_readers`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +76,13 @@ class ScreenResult:
         return self.outdir / "report.html"
 
 
-def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+def expand_inputs(paths: Iterable[Path], suffixes: Sequence[str] = INPUT_SUFFIXES) -> list[Path]:
     """Files to read: each file as given; for a directory, its .json and .zip files, sorted."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
+                p for p in path.iterdir() if p.suffix.lower() in suffixes and p.is_file()
             )
             if not found:
                 raise InputPathError("empty_dir", path)
@@ -95,21 +99,80 @@ def ingest(
     workspace: Workspace,
     limits: Limits,
     progress: ProgressHook | None = None,
+    input_format: str | None = None,
+    readers: Sequence[ReaderSpec] = READERS,
 ) -> list[ReadResult]:
-    """Read each file into the workspace (skipping content already imported) and return results."""
+    """Read each file into the workspace (skipping content already imported) and return results.
+
+    The reader is the one named by ``input_format``, else the one detected from the file's
+    first bytes; a file no reader recognises is one rejection. Raises
+    :class:`~vigie.sources.registry.UnknownFormatError` for an unknown ``input_format``.
+    """
+    forced = reader_named(input_format, readers) if input_format else None
+    total = sum(path.stat().st_size for path in paths)
+    done = 0
     results = []
-    for index, path in enumerate(paths):
+    for path in paths:
         if progress:
-            progress(index, len(paths), str(path))
-        sha = sha256_file(path)
-        if not workspace.is_imported(sha, READER_VERSION):
-            result = read_decp(path, str(path), limits)
-            workspace.save(result, READER_VERSION)
-            sha = result.sha256
-        results.append(workspace.load(sha, str(path)))
+            progress(done, total, str(path))
+        spec = forced or detect_format(path, readers, limits)
+        if isinstance(spec, Note):
+            results.append(_unreadable(path, spec))
+        else:
+            sha = import_file(path, spec, workspace, limits, _offset(progress, done, total))
+            results.append(workspace.load(sha, str(path)))
+        done += path.stat().st_size
     if progress:
-        progress(len(paths), len(paths), "")
+        progress(total, total, "")
     return results
+
+
+def _offset(progress: ProgressHook | None, done: int, total: int) -> Callable[[int, str], None]:
+    def report(n: int, path: str) -> None:
+        if progress:
+            progress(done + n, total, path)
+
+    return report
+
+
+def _unreadable(path: Path, note: Note) -> ReadResult:
+    """The result for a file that no reader recognises: one rejection."""
+    result = ReadResult(str(path), sha256_file(path), path.stat().st_size, "unknown")
+    result.rejections.append(Rejection(str(path), "(file)", note))
+    return result
+
+
+def import_file(
+    path: Path,
+    spec: ReaderSpec,
+    workspace: Workspace,
+    limits: Limits,
+    progress: Callable[[int, str], None] | None = None,
+) -> str:
+    """Import one file with ``spec`` (streamed batch by batch when the reader can) unless this
+    content was already imported by this reader version; return its SHA-256."""
+    sha = sha256_file(path)
+    label = str(path)
+    if not workspace.is_imported(sha, spec.key):
+        if spec.stream is None:
+            result = spec.read(path, label, limits)
+            workspace.save(result, spec.key)
+        else:
+            info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
+            writer = workspace.begin_import(info)
+            try:
+                summary = spec.stream(
+                    path,
+                    label,
+                    limits,
+                    lambda b: writer.add(b.records, b.rejections, b.warnings),
+                    (lambda n: progress(n, label)) if progress else None,
+                )
+                writer.commit(summary.units_read)
+            except BaseException:
+                writer.rollback()
+                raise
+    return sha
 
 
 def screen(
@@ -122,12 +185,30 @@ def screen(
     """Screen procurement files, decide every case under the policy, and write the outputs
     (findings, rejections, warnings, summary, decisions, report) into ``outdir``."""
     options = options or ScreenOptions()
+    paths = expand_inputs(inputs, input_suffixes(options.readers))
+    results = ingest(
+        paths, workspace, options.limits, progress, options.input_format, options.readers
+    )
+    return decide_and_report(results, outdir, workspace, options)
+
+
+def report_workspace(
+    outdir: Path, workspace: Workspace, options: ScreenOptions | None = None
+) -> ScreenResult:
+    """Decide and report on every file already imported into the workspace, without reading
+    the files again (for instance under another policy or knowledge base)."""
+    results = [workspace.load(sha, path) for sha, path in workspace.imports()]
+    return decide_and_report(results, outdir, workspace, options or ScreenOptions())
+
+
+def decide_and_report(
+    results: Sequence[ReadResult], outdir: Path, workspace: Workspace, options: ScreenOptions
+) -> ScreenResult:
+    """Categorise, match, assess and decide the records of ``results``; write every output."""
     kb = options.kb or load_knowledge_base()
     policy = options.policy
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
-    paths = expand_inputs(inputs)
-    results = ingest(paths, workspace, options.limits, progress)
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
     matcher = Matcher(kb)
@@ -194,8 +275,8 @@ def build_summary(
     }
     return {
         "records_read": sum(r.records_read for r in results),
-        "records_loaded": sum(len(r.records) for r in results),
-        "records_rejected": sum(len(r.rejections) for r in results),
+        "records_loaded": sum(r.records_loaded for r in results),
+        "records_rejected": sum(r.records_rejected for r in results),
         "findings": len(findings),
         "by_group": by_group,
         "kb_version": kb.version,
@@ -207,8 +288,9 @@ def build_summary(
                 "path": r.path,
                 "format": r.format,
                 "records_read": r.records_read,
-                "records_loaded": len(r.records),
-                "records_rejected": len(r.rejections),
+                "records_loaded": r.records_loaded,
+                "records_rejected": r.records_rejected,
+                "records_stored": len(r.records),
             }
             for r in results
         ],

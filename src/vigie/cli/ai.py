@@ -217,7 +217,7 @@ def _print_bias(t: Messages, document: dict[str, Any]) -> None:
 
 
 @app.command("bias")
-def bias(  # noqa: PLR0913, PLR0917 - each Typer option is a parameter
+def bias(
     data: Annotated[Path, typer.Argument(help="Decisions (CSV). / Décisions (CSV).")],
     group: Annotated[str, typer.Option("--group", help="Group column. / Colonne des groupes.")],
     label: Annotated[str, typer.Option("--label", help="True outcome column. / Résultat réel.")],

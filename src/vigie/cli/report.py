@@ -9,13 +9,24 @@ from typing import Annotated
 import typer
 
 from vigie import __version__
-from vigie.cli.app import LangOption, app, console, fail, resolve_lang
+from vigie.cli.app import LangOption, WorkspaceOption, app, console, fail, resolve_lang
+from vigie.cli.screen import (
+    PdfOption,
+    PolicyOption,
+    choose_policy,
+    open_workspace,
+    print_outcome,
+    print_pdf,
+)
 from vigie.kb import KnowledgeBaseError, load_knowledge_base
+from vigie.pipeline import ScreenOptions, report_workspace
 from vigie.present import Messages
 from vigie.present.dossier import render_company
+from vigie.store import DEFAULT_WORKSPACE
 
 report_app = typer.Typer(
-    help="Reports: a company dossier. / Rapports : dossier d'une entreprise.",
+    help="Reports: the workspace under a policy, a company dossier. / Rapports : l'espace de "
+    "travail selon une politique, dossier d'une entreprise.",
     no_args_is_help=True,
 )
 app.add_typer(report_app, name="report")
@@ -52,3 +63,29 @@ def report_company(
     except OSError as exc:
         fail(t, t("cli_io_error", error=exc))
     console.print(t("cli_report", path=output.resolve().as_uri()))
+
+
+@report_app.command("run")
+def report_run(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output directory. / Dossier de sortie.")
+    ],
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    lang: LangOption = None,
+    policy: PolicyOption = None,
+    pdf: PdfOption = False,
+) -> None:
+    """Decide and report on every file already in the workspace, without reading them again.
+    / Décider et rendre compte de tous les fichiers déjà importés, sans les relire."""
+    t = Messages(resolve_lang(lang))
+    options = ScreenOptions(lang=t.lang, policy=choose_policy(policy, t))
+    with open_workspace(workspace, t) as ws:
+        if not ws.imports():
+            fail(t, t("cli_workspace_empty", path=workspace))
+        try:
+            result = report_workspace(output, ws, options)
+        except OSError as exc:
+            fail(t, t("cli_io_error", error=exc))
+    print_outcome(result, t)
+    if pdf:
+        print_pdf(result, t)

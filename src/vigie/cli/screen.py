@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 
-from vigie.assess.policy import PolicyError, load_policy
+from vigie.assess.policy import Policy, PolicyError, load_policy
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, resolve_lang
 from vigie.demo import demo_files
 from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
 from vigie.present.pdf import PdfUnavailable, html_to_pdf
+from vigie.sources.files import sha256_file
+from vigie.sources.registry import ReaderSpec, UnknownFormatError, configured_readers
+from vigie.sources.sirene import SireneError, load_sirene
+from vigie.sources.tabular_mapping import MappingError, load_mapping
 from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
 
 PolicyOption = Annotated[
@@ -28,8 +41,6 @@ PolicyOption = Annotated[
         "ou politique fournie.",
     ),
 ]
-
-
 PdfOption = Annotated[
     bool,
     typer.Option(
@@ -40,7 +51,58 @@ PdfOption = Annotated[
 ]
 
 
-def _print_pdf(result: ScreenResult, t: Messages) -> None:
+def choose_policy(name: str | None, t: Messages) -> Policy:
+    """The policy to apply; an invalid one lists every problem and exits with status 2."""
+    try:
+        return load_policy(name or DEFAULT_POLICY)
+    except PolicyError as exc:
+        err.print(f"[red]{escape(t('cli_policy_invalid', path=exc.path))}[/]")
+        for problem in exc.problems:
+            err.print(f"  - {problem}", markup=False)
+        raise typer.Exit(2) from None
+
+
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Column mapping (YAML) to read CSV and XLSX files; see docs/inputs-spreadsheets.md. "
+        "/ Correspondance des colonnes pour lire les fichiers CSV et XLSX.",
+    ),
+]
+SireneOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sirene",
+        help="SIRENE StockUniteLegale extract (CSV or Parquet) naming the parties of DECP 2.0 "
+        "files. / Extrait SIRENE pour nommer les parties des fichiers DECP 2.0.",
+    ),
+]
+
+
+@contextmanager
+def _readers(
+    mapping: Path | None, sirene: Path | None, t: Messages
+) -> Iterator[tuple[ReaderSpec, ...]]:
+    """The readers to use; a bad mapping or SIRENE extract is an error with exit status 2."""
+    columns = None
+    if mapping is not None:
+        try:
+            columns = (load_mapping(mapping), sha256_file(mapping))
+        except MappingError as exc:
+            fail(t, t("cli_mapping_invalid", path=mapping, error="; ".join(exc.problems)))
+    if sirene is None:
+        yield configured_readers(columns)
+        return
+    try:
+        names = load_sirene(sirene)
+    except SireneError as exc:
+        fail(t, t("cli_sirene_invalid", error=exc))
+    with names:
+        yield configured_readers(columns, (names, sha256_file(sirene)))
+
+
+def print_pdf(result: ScreenResult, t: Messages) -> None:
     pdf = result.report_path.with_suffix(".pdf")
     try:
         html_to_pdf(result.report_path, pdf)
@@ -51,26 +113,17 @@ def _print_pdf(result: ScreenResult, t: Messages) -> None:
 
 
 def _run_screen(
-    inputs: list[Path], outdir: Path, workspace: Path, lang: str, policy_name: str | None
+    inputs: list[Path], outdir: Path, workspace: Path, options: ScreenOptions
 ) -> ScreenResult:
-    t = Messages(lang)
-    try:
-        policy = load_policy(policy_name or DEFAULT_POLICY)
-    except PolicyError as exc:
-        err.print(f"[red]{escape(t('cli_policy_invalid', path=exc.path))}[/]")
-        for problem in exc.problems:
-            err.print(f"  - {problem}", markup=False)
-        raise typer.Exit(2) from None
-    try:
-        ws = Workspace.open(workspace)
-    except (duckdb.Error, WorkspaceVersionError) as exc:
-        fail(t, t("cli_workspace_locked", path=workspace, error=exc))
+    t = Messages(options.lang)
+    ws = open_workspace(workspace, t)
     with (
         ws,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
             TimeElapsedColumn(),
             console=err,
             transient=True,
@@ -87,13 +140,27 @@ def _run_screen(
             )
 
         try:
-            result = screen(
-                inputs, outdir, ws, ScreenOptions(lang=lang, policy=policy), progress=hook
-            )
+            result = screen(inputs, outdir, ws, options, progress=hook)
+        except UnknownFormatError as exc:
+            fail(t, t("ingest_unknown_format_option", name=exc.name, known=", ".join(exc.known)))
         except InputPathError as exc:
             fail(t, t("cli_" + exc.code, path=exc.path))
         except OSError as exc:
             fail(t, t("cli_io_error", error=exc))
+    print_outcome(result, t)
+    return result
+
+
+def open_workspace(path: Path, t: Messages) -> Workspace:
+    """Open the workspace; a locked or too-new one is an error with exit status 2."""
+    try:
+        return Workspace.open(path)
+    except (duckdb.Error, WorkspaceVersionError) as exc:
+        fail(t, t("cli_workspace_locked", path=path, error=exc))
+
+
+def print_outcome(result: ScreenResult, t: Messages) -> None:
+    """Counts, decisions and where the outputs are."""
     s = result.summary
     console.print(
         t(
@@ -108,9 +175,8 @@ def _run_screen(
     )
     decided = ", ".join(f"{t('decision_' + k)} {n}" for k, n in s["decisions"].items())
     console.print(t("cli_decisions", policy=s["policy"]["id"], counts=decided))
-    console.print(t("cli_outputs", outdir=outdir))
+    console.print(t("cli_outputs", outdir=result.outdir))
     console.print(t("cli_report", path=result.report_path.resolve().as_uri()))
-    return result
 
 
 @app.command("screen")
@@ -118,8 +184,8 @@ def screen_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="DECP v1 JSON files, zips of them, or directories. "
-            "/ Fichiers DECP v1 JSON, zip ou dossiers."
+            help="Procurement files (OCDS JSON or JSON lines, DECP JSON, TED XML, eForms), zips "
+            "of them, or directories. / Fichiers de marchés (OCDS, DECP, TED), zip ou dossiers."
         ),
     ],
     outdir: Annotated[
@@ -127,13 +193,30 @@ def screen_command(
     ],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     lang: LangOption = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Read every input with this reader (ocds, decp-v1-json...) instead of "
+            "detecting it. / Lire chaque entrée avec ce lecteur au lieu de le détecter.",
+        ),
+    ] = None,
     policy: PolicyOption = None,
     pdf: PdfOption = False,
+    mapping: MappingOption = None,
+    sirene: SireneOption = None,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
-    result = _run_screen(files, outdir, workspace, resolve_lang(lang), policy)
+    t = Messages(resolve_lang(lang))
+    chosen = choose_policy(policy, t)
+    with _readers(mapping, sirene, t) as readers:
+        options = ScreenOptions(
+            lang=t.lang, input_format=input_format, policy=chosen, readers=readers
+        )
+        result = _run_screen(files, outdir, workspace, options)
     if pdf:
-        _print_pdf(result, Messages(resolve_lang(lang)))
+        print_pdf(result, t)
 
 
 @app.command("demo")
@@ -147,6 +230,8 @@ def demo_command(
     pdf: PdfOption = False,
 ) -> None:
     """Screen the bundled French DECP 2019 sample. / Cribler l'échantillon DECP 2019 fourni."""
-    result = _run_screen(demo_files(), outdir, workspace, resolve_lang(lang), policy)
+    t = Messages(resolve_lang(lang))
+    options = ScreenOptions(lang=t.lang, policy=choose_policy(policy, t))
+    result = _run_screen(demo_files(), outdir, workspace, options)
     if pdf:
-        _print_pdf(result, Messages(resolve_lang(lang)))
+        print_pdf(result, t)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from vigie.kb.dates import start_of
 from vigie.kb.groups import today
 
 if TYPE_CHECKING:
@@ -26,6 +27,27 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[str]:
         *_contexts(kb),
         *_relationships(kb),
         *_unused_sources(kb),
+        *_future_dates(kb),
+    ]
+
+
+def _future_dates(kb: KnowledgeBase) -> list[str]:
+    """Dates after today: a typing error (a source cannot be published in the future)."""
+    now = today()
+    dated: list[tuple[str, str, str, str | None]] = [
+        ("sources", s.id, "source", s.date) for s in kb.sources.values()
+    ]
+    dated += [("evidence", e.id, "evidence", e.date) for e in kb.evidence.values()]
+    dated += [("responses", r.id, "response", r.date) for r in kb.responses.values()]
+    dated += [
+        ("contexts", c.id, "context", d.date)
+        for c in kb.contexts.values()
+        for d in c.determinations
+    ]
+    return [
+        f"{_where(kb, section, item_id, label)}: date {value} is in the future"
+        for section, item_id, label, value in dated
+        if value and start_of(value) > now
     ]
 
 
@@ -40,13 +62,13 @@ def _missing(where: str, kind: str, ids: Iterable[str], table: Mapping[str, obje
 
 def _companies(kb: KnowledgeBase) -> list[str]:
     problems = []
-    days = [today(), *kb.groups.change_days()]
+    in_cycles = kb.groups.cycle_members()
     for company in kb.companies.values():
         where = _where(kb, "companies", company.id, "company")
         problems += _missing(where, "source", company.sources, kb.sources)
         if company.parent and company.parent not in kb.companies:
             problems.append(f"{where}: unknown parent {company.parent!r}")
-        elif any(kb.groups.has_cycle(company.id, day) for day in days):
+        elif company.id in in_cycles:
             problems.append(f"{where}: parent links form a cycle")
     return problems
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vigie.kb.base import KnowledgeBase
-from vigie.kb.gleif import Row, iter_csv_rows
+from vigie.kb.csvrows import Row, iter_csv_rows
 from vigie.kb.identifiers import SCHEMES
 from vigie.kb.importing import (
     Draft,

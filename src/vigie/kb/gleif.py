@@ -12,17 +12,15 @@ docs/knowledge-base.md for the columns read.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from vigie.kb.base import KnowledgeBase
+from vigie.kb.csvrows import Row, iter_csv_rows
 from vigie.kb.identifiers import normalise_identifier
 from vigie.kb.importing import (
     Draft,
     ImportLimits,
-    Issue,
     Resolver,
     add_company,
     identifiers_from,
@@ -41,34 +39,6 @@ L2_REQUIRED = (
 )
 DIRECT = frozenset({"IS_DIRECTLY_CONSOLIDATED_BY", "IS_INTERNATIONAL_BRANCH_OF"})
 ULTIMATE = "IS_ULTIMATELY_CONSOLIDATED_BY"
-Row = dict[str, str]
-
-
-def iter_csv_rows(
-    path: Path, draft: Draft, limits: ImportLimits, required: tuple[str, ...]
-) -> Iterator[tuple[str, Row]]:
-    """(position, row) of every data row; rows with undecodable bytes are rejected."""
-    csv.field_size_limit(limits.max_line_bytes)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            draft.fatal = Issue.of(draft.name, "missing_field", field=", ".join(missing))
-            return
-        try:
-            for row in reader:
-                position = f"row {reader.line_num}"
-                draft.records_read += 1
-                if draft.records_read > limits.max_records:
-                    draft.reject(position, "too_many_records", limit=limits.max_records)
-                elif any("\ufffd" in (v or "") for v in row.values() if isinstance(v, str)):
-                    draft.reject(position, "invalid_utf8")
-                else:
-                    yield position, {k: (v or "").strip() for k, v in row.items() if k}
-        except csv.Error as exc:
-            draft.records_read += 1
-            draft.reject(f"row {reader.line_num}", "line_too_long", limit=str(exc)[:80])
 
 
 def _source(draft: Draft, level: str) -> str:

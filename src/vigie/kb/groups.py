@@ -18,6 +18,9 @@ from datetime import date
 from vigie.kb.dates import end_of, in_force, start_of
 from vigie.kb.model import Company, Ownership
 
+EARLIEST = "1000-01-01"
+"""A day before any recorded link (the start of links without a start date)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -120,6 +123,37 @@ class GroupIndex:
                 days.add(end_of(link.ownership.end))
         return sorted(days)
 
+    def cycle_members(self) -> set[str]:
+        """Companies that are part of an ownership cycle on some day.
+
+        Only the strongly connected components of the undated link graph can hold a cycle,
+        and a member's parent changes only on a day one of its own links starts or ends; so
+        each component is checked on those days (and on the earliest day): linear in the
+        number of links when there is no cycle.
+        """
+        found: set[str] = set()
+        for component in _strong_components(self._up):
+            own = [link.ownership for m in component for link in self._up.get(m, ())]
+            days = {EARLIEST}
+            days |= {start_of(o.start) for o in own if o.start}
+            days |= {end_of(o.end) for o in own if o.end}
+            for day in sorted(days):
+                found |= {m for m in component if m not in found and self._loops(m, day)}
+        return found
+
+    def _loops(self, company_id: str, day: str) -> bool:
+        """Whether walking up from the company on ``day`` comes back to the company."""
+        seen = {company_id}
+        current = self.parent_of(company_id, day)
+        while current is not None:
+            if current == company_id:
+                return True
+            if current in seen:
+                return False
+            seen.add(current)
+            current = self.parent_of(current, day)
+        return False
+
 
 def unknown_companies(links: Sequence[Link], companies: Mapping[str, Company]) -> list[Link]:
     """Links naming a company that is not in the knowledge base."""
@@ -128,3 +162,62 @@ def unknown_companies(links: Sequence[Link], companies: Mapping[str, Company]) -
         for link in links
         if link.ownership.child not in companies or link.ownership.parent not in companies
     ]
+
+
+def _strong_components(up: Mapping[str, Sequence[Link]]) -> list[set[str]]:
+    """Strongly connected components with a cycle (size > 1 or a self-link)."""
+    graph = {child: [link.ownership.parent for link in links] for child, links in up.items()}
+    tarjan = _Tarjan(graph)
+    for root in list(graph):
+        if root not in tarjan.index:
+            tarjan.visit(root)
+    return [c for c in tarjan.components if len(c) > 1 or any(m in graph.get(m, []) for m in c)]
+
+
+class _Tarjan:
+    """Tarjan's algorithm, iterative (no recursion limit on long ownership chains)."""
+
+    def __init__(self, graph: Mapping[str, Sequence[str]]) -> None:
+        self.graph = graph
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.components: list[set[str]] = []
+
+    def _enter(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+
+    def visit(self, root: str) -> None:
+        """Visit every node reachable from ``root``."""
+        self._enter(root)
+        work = [(root, 0)]
+        while work:
+            node, edge = work.pop()
+            successors = self.graph.get(node, [])
+            if edge < len(successors):
+                work.append((node, edge + 1))
+                nxt = successors[edge]
+                if nxt not in self.index:
+                    self._enter(nxt)
+                    work.append((nxt, 0))
+                elif nxt in self.on_stack:
+                    self.low[node] = min(self.low[node], self.index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                self.low[parent] = min(self.low[parent], self.low[node])
+            if self.low[node] == self.index[node]:
+                self._pop_component(node)
+
+    def _pop_component(self, node: str) -> None:
+        component = set()
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.add(member)
+            if member == node:
+                break
+        self.components.append(component)

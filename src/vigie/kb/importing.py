@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from vigie.kb.base import KnowledgeBase
 from vigie.kb.dates import parse_partial
 from vigie.kb.identifiers import normalise_identifier
+from vigie.kb.loader import dump_yaml
 from vigie.kb.model import (
     Company,
     Evidence,
@@ -40,6 +40,8 @@ ISSUE_CODES = frozenset(
         "too_many_records",
         "line_too_long",
         "invalid_utf8",
+        "not_utf8",
+        "unreadable_archive",
         "broken_json",
         "not_object",
         "unknown_schema",
@@ -273,7 +275,7 @@ def validated(model: type[BaseModel], data: dict[str, Any], draft: Draft, positi
 def write_yaml(draft: Draft, path: Path, header: str) -> None:
     """Write the draft as a commented, human-editable YAML knowledge-base file."""
     data = draft.to_file().model_dump(mode="json", exclude_defaults=True)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    text = dump_yaml(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(f"{header}\n{text}", encoding="utf-8")

@@ -65,10 +65,10 @@ def import_file(
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     limits = limits or ImportLimits()
     out_name = output_name(fmt, path)
-    loaded = load_parts([starter_dir(), *([into] if into.is_dir() else [])])
+    loaded = load_parts([starter_dir(), *([into] if into.is_dir() else [])], into / out_name)
     if loaded.problems:
         raise KnowledgeBaseError(loaded.problems)
-    base = [(n, p) for n, p in loaded.parts if n != out_name]
+    base = list(loaded.parts)
     size = path.stat().st_size
     if size > limits.max_bytes:
         draft = Draft(name=path.name)

@@ -60,12 +60,13 @@ def default_directories() -> list[Path]:
     return [starter_dir(), *([extra] if extra.is_dir() else [])]
 
 
-def load_parts(directories: Iterable[Path] | None = None) -> LoadedParts:
-    """Read and validate every ``*.yaml`` file of the directories, in order, file by file."""
+def load_parts(directories: Iterable[Path] | None = None, skip: Path | None = None) -> LoadedParts:
+    """Read and validate every ``*.yaml`` file of the directories (but ``skip``), in order."""
     paths = [
         path
         for directory in (directories if directories is not None else default_directories())
         for path in sorted(directory.glob("*.yaml"))
+        if skip is None or path != skip
     ]
     problems: list[str] = [] if paths else ["no knowledge-base files (*.yaml) found"]
     parts: list[tuple[str, KnowledgeBaseFile]] = []
@@ -110,13 +111,29 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed")
+            raise yaml.composer.ComposerError(None, None, _NO_ALIASES)
         return super().compose_node(parent, index)
 
 
+_NO_ALIASES = "YAML aliases (*name) are not allowed"
+
+
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely: plain data only, no anchors or aliases."""
-    return yaml.load(text, Loader=_NoAliasLoader)
+    """Parse YAML safely: plain data only, no anchors or aliases (libyaml when available)."""
+    fast: Any = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return yaml.load(text, Loader=_NoAliasLoader)
+    for event in yaml.parse(text, Loader=fast):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else "?"
+            raise yaml.composer.ComposerError(None, None, f"{_NO_ALIASES} (line {line})")
+    return yaml.load(text, Loader=fast)
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialise plain data as block YAML, keys in order (libyaml when available)."""
+    dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def parse_file(name: str, raw: bytes, problems: list[str]) -> KnowledgeBaseFile | None:

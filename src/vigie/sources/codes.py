@@ -15,6 +15,13 @@ REJECTION_CODES = frozenset(
         "not_object",
         "duplicate",
         "missing_id",
+        # ingest: format detection and OCDS
+        "unknown_format",
+        "empty_file",
+        "not_ocds",
+        "ocds_no_ocid",
+        "ocds_linked_only",
+        "ocds_line_too_long",
     }
 )
 WARNING_CODES = frozenset(
@@ -32,9 +39,14 @@ WARNING_CODES = frozenset(
         "impossible_date",
         "bad_cpv",
         "cpv_leading_zero",
+        # ingest: OCDS and currencies
+        "currency_repaired",
+        "currency_unknown",
+        "no_currency",
+        "ocds_not_counted",
+        "ocds_party_unresolved",
     }
 )
-CODES = REJECTION_CODES | WARNING_CODES
 
 # EU TED (R2.0.9, eForms UBL), safe XML and spreadsheets (xml area).
 XML_REJECTION_CODES = frozenset(
@@ -67,6 +79,7 @@ XML_WARNING_CODES = frozenset(
         "xml_no_contractor",
         "xml_no_currency",
         "xml_bad_currency",
+        "xml_currency_repaired",
         "xml_unknown_country",
         "xml_value_range",
         "xml_date_from_notice",
@@ -84,6 +97,7 @@ REJECTION_CODES = REJECTION_CODES | frozenset({"decp_republished", "decp_v2_not_
 WARNING_CODES = WARNING_CODES | frozenset(
     {
         "decp_same_id",
+        "decp_completed",
         "decp_modifications_not_list",
         "decp_bad_modification",
         "decp_modification_bad_amount",
@@ -94,3 +108,19 @@ WARNING_CODES = WARNING_CODES | frozenset(
     }
 )
 CODES = REJECTION_CODES | WARNING_CODES
+INGEST_CODES = frozenset(
+    {
+        "unknown_format",
+        "empty_file",
+        "not_ocds",
+        "ocds_no_ocid",
+        "ocds_linked_only",
+        "ocds_line_too_long",
+        "currency_repaired",
+        "currency_unknown",
+        "no_currency",
+        "ocds_not_counted",
+        "ocds_party_unresolved",
+    }
+)
+"""Codes produced by format detection and the OCDS reader (not by the DECP v1 reader)."""

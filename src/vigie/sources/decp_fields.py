@@ -10,9 +10,10 @@ import datetime
 import html
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
-from vigie.sources.records import Classification, Note, Party
+from vigie.sources.records import Note, Party
 
 EXCERPT_CHARS = 300
 _DATE = re.compile(
@@ -111,10 +112,21 @@ def date(value: Any, field: str, notes: list[Note]) -> tuple[str | None, str | N
         notes.append(Note.of("no_date", field=field))
         return None, None
     raw = value if isinstance(value, str) else shown(value)
+    parse = _parse_date_cached if len(raw) <= 40 else _parse_date
+    day_text, stamp, problem = parse(raw)
+    if problem == "bad_date":
+        notes.append(Note.of("bad_date", field=field, value=repr(raw[:40])))
+    elif problem:
+        notes.append(Note.of("impossible_date", field=field, value=day_text))
+        return None, None
+    return day_text, stamp
+
+
+def _parse_date(raw: str) -> tuple[str | None, str | None, str | None]:
+    """(day, timestamp, problem code) of a published date text (pure)."""
     match = _DATE.match(raw)
     if not match:
-        notes.append(Note.of("bad_date", field=field, value=repr(raw[:40])))
-        return None, None
+        return None, None, "bad_date"
     year, month, day = (int(part) for part in match.group(1, 2, 3))
     try:
         valid = 1900 <= datetime.date(year, month, day).year <= 2100
@@ -122,9 +134,12 @@ def date(value: Any, field: str, notes: list[Note]) -> tuple[str | None, str | N
         valid = False
     day_text = f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
     if not valid:
-        notes.append(Note.of("impossible_date", field=field, value=day_text))
-        return None, None
-    return day_text, _timestamp(day_text, match)
+        return day_text, None, "impossible_date"
+    return day_text, _timestamp(day_text, match), None
+
+
+# Dates repeat a lot: short texts are memoised (bounded in number and size).
+_parse_date_cached = lru_cache(maxsize=4096)(_parse_date)
 
 
 def _timestamp(day_text: str, match: re.Match[str]) -> str | None:
@@ -159,11 +174,6 @@ def cpv(value: Any, notes: list[Note]) -> tuple[str | None, str | None]:
         digits = "0" + digits
         notes.append(Note.of("cpv_leading_zero", raw=raw, fixed=digits))
     return digits, raw
-
-
-def cpv_classifications(code: str | None) -> tuple[Classification, ...]:
-    """The classification list of a record whose main CPV code is ``code``."""
-    return (Classification("CPV", code),) if code else ()
 
 
 def shown(value: Any) -> str:

@@ -169,8 +169,10 @@ def _identities(parties: Sequence[Party]) -> set[str | None]:
     return {p.id or p.name for p in parties}
 
 
-def complete(first: ProcurementRecord, later: ProcurementRecord) -> ProcurementRecord:
-    """``first`` with the fields it leaves empty taken from a later version."""
+def complete(
+    first: ProcurementRecord, later: ProcurementRecord
+) -> tuple[ProcurementRecord, list[str]]:
+    """``first`` with the fields it leaves empty taken from a later version, and their names."""
     changes: dict[str, Any] = {
         name: getattr(later, name)
         for name in _COMPLETED
@@ -180,7 +182,10 @@ def complete(first: ProcurementRecord, later: ProcurementRecord) -> ProcurementR
         changes.update(amount=later.amount, currency=later.currency)
     if not first.suppliers and later.suppliers:
         changes["suppliers"] = later.suppliers
-    return dataclasses.replace(first, **changes) if changes else first
+    if not changes:
+        return first, []
+    names = [name for name in (*_COMPLETED, "amount", "suppliers") if name in changes]
+    return dataclasses.replace(first, **changes), names
 
 
 @dataclass(slots=True)
@@ -198,8 +203,17 @@ class VersionBook:
 
     def __init__(self, records: list[ProcurementRecord]) -> None:
         self._records = records
-        self._by_key: dict[VersionKey, list[int]] = {}
+        # hash of the key -> index (or indices) of the records loaded with it: kept small,
+        # as it holds one entry per record; keys are compared again on lookup.
+        self._by_hash: dict[int, int | list[int]] = {}
         self._pending: dict[int, _Versions] = {}
+
+    def _indices(self, key: VersionKey) -> list[int]:
+        entry = self._by_hash.get(hash(key))
+        if entry is None:
+            return []
+        candidates = [entry] if isinstance(entry, int) else entry
+        return [i for i in candidates if version_key(self._records[i]) == key]
 
     def _initial(self, index: int) -> ProcurementRecord:
         pending = self._pending.get(index)
@@ -208,7 +222,7 @@ class VersionBook:
     def match(self, record: ProcurementRecord) -> tuple[int | None, ProcurementRecord | None]:
         """The loaded record of which ``record`` is a version (index, record as published),
         else ``(None, first record of the same key)`` (``None`` when the key is new)."""
-        indices = self._by_key.get(version_key(record))
+        indices = self._indices(version_key(record))
         if not indices:
             return None, None
         for index in indices:
@@ -219,23 +233,34 @@ class VersionBook:
     def add(self, record: ProcurementRecord, mods: Sequence[Modification]) -> None:
         """Load a record (the first of its key, or a lot that shares an identifier)."""
         index = len(self._records)
-        self._by_key.setdefault(version_key(record), []).append(index)
+        slot = hash(version_key(record))
+        entry = self._by_hash.get(slot)
+        if entry is None:
+            self._by_hash[slot] = index
+        elif isinstance(entry, int):
+            self._by_hash[slot] = [entry, index]
+        else:
+            entry.append(index)
         self._records.append(record)
         if mods:
             self._pending[index] = _Versions(record, list(mods))
 
-    def merge(self, index: int, record: ProcurementRecord, mods: Sequence[Modification]) -> None:
-        """Fold a later version into the loaded record at ``index``."""
+    def merge(
+        self, index: int, record: ProcurementRecord, mods: Sequence[Modification]
+    ) -> list[str]:
+        """Fold a later version into the loaded record at ``index``; return the names of the
+        fields the later version completed."""
         pending = self._pending.get(index)
         if pending is None:
             pending = self._pending[index] = _Versions(self._records[index], [])
-        pending.initial = complete(pending.initial, record)
+        pending.initial, completed = complete(pending.initial, record)
         self._records[index] = pending.initial
         seen = {_identity(m) for m in pending.mods}
         for mod in mods:
             if _identity(mod) not in seen:
                 seen.add(_identity(mod))
                 pending.mods.append(mod)
+        return completed
 
     def finish(self) -> list[tuple[str, Note]]:
         """Apply the modifications; return (position, note) for each change made."""

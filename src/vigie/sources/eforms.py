@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -89,8 +90,12 @@ def read_notice(label: str, data: bytes, limits: Limits, result: ReadResult) -> 
         return
     notice = notice_of(label, root)
     counted: dict[str, str] = {}
-    for lot_result in root.iterfind(".//efac:NoticeResult/efac:LotResult", NS):
-        _read_lot_result(notice, lot_result, counted, result)
+    for notice_result in root.iterfind(".//efac:NoticeResult", NS):
+        lot_results = notice_result.findall("efac:LotResult", NS)
+        base = f"{xpath_of(notice_result)}/efac:LotResult"
+        for index, lot_result in enumerate(lot_results, start=1):
+            position = f"{base}[{index}]" if len(lot_results) > 1 else base
+            _read_lot_result(notice, (lot_result, position), counted, result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,50 +104,61 @@ class _Unit:
 
     lot_result: etree._Element
     anchor: etree._Element
+    position: str
     contract: etree._Element | None
     tenders: tuple[Tender, ...]
 
 
 def _read_lot_result(
-    notice: Notice, lot_result: etree._Element, counted: dict[str, str], result: ReadResult
+    notice: Notice,
+    located: tuple[etree._Element, str],
+    counted: dict[str, str],
+    result: ReadResult,
 ) -> None:
-    """Read one lot result; ``counted`` maps tenders whose value is already in a record."""
+    """Read one lot result (and its XPath); ``counted`` maps tenders already valued."""
+    lot_result, position = located
     code = find_text(lot_result, "cbc:TenderResultCode") or "?"
     tender_ids = [
         text for e in lot_result.iterfind("efac:LotTender/cbc:ID", NS) if (text := e.text)
     ]
     if code != WINNER_CHOSEN or not tender_ids:
         note = Note.of("eforms_not_awarded", result=code[:40])
-        result.rejections.append(Rejection(notice.label, xpath_of(lot_result), note))
+        result.rejections.append(Rejection(notice.label, position, note))
         return
-    own = [notice.tenders[t] for t in tender_ids if t in notice.tenders]
-    refs = list(lot_result.iterfind("efac:SettledContract", NS))
+    own = {t: notice.tenders[t] for t in tender_ids if t in notice.tenders}
+    refs = lot_result.findall("efac:SettledContract", NS)
     units: list[_Unit] = []
-    for ref in refs:
+    for index, ref in enumerate(refs, start=1):
         contract = notice.contracts.get(find_text(ref, "cbc:ID") or "")
-        units.append(_Unit(lot_result, ref, contract, _contract_tenders(contract, own)))
+        where = f"{position}/efac:SettledContract" + (f"[{index}]" if len(refs) > 1 else "")
+        units.append(_Unit(lot_result, ref, where, contract, _contract_tenders(contract, own)))
     if not units:
-        units.append(_Unit(lot_result, lot_result, None, tuple(own)))
+        units.append(_Unit(lot_result, lot_result, position, None, tuple(own.values())))
+    base = hashlib.sha256(notice.notice_id.encode() + b"\0" + canonical_bytes(lot_result))
     for unit in units:
         notes: list[Note] = []
-        record = _record(notice, unit, counted, notes)
+        record = _record(notice, unit, (counted, base.copy()), notes)
         result.records.append(record)
         result.warnings.extend(Warning_(notice.label, record.position, n) for n in notes)
 
 
-def _contract_tenders(contract: etree._Element | None, own: list[Tender]) -> tuple[Tender, ...]:
+def _contract_tenders(
+    contract: etree._Element | None, own: dict[str, Tender]
+) -> tuple[Tender, ...]:
     """The lot result's winning tenders that the contract refers to (all if it names none)."""
     if contract is None:
-        return tuple(own)
-    ids = {e.text for e in contract.iterfind("efac:LotTender/cbc:ID", NS)}
+        return tuple(own.values())
+    ids = [e.text for e in contract.iterfind("efac:LotTender/cbc:ID", NS) if e.text]
     if not ids:
-        return tuple(own)
-    return tuple(tender for tender in own if tender.id in ids)
+        return tuple(own.values())
+    return tuple(own[i] for i in dict.fromkeys(ids) if i in own)
 
 
 def _record(
-    notice: Notice, unit: _Unit, counted: dict[str, str], notes: list[Note]
+    notice: Notice, unit: _Unit, state: tuple[dict[str, str], Any], notes: list[Note]
 ) -> ProcurementRecord:
+    """The record of a unit; ``state`` holds the tenders already valued and a hash to extend."""
+    counted, digest = state
     lot_id = find_text(unit.lot_result, "efac:TenderLot/cbc:ID")
     lot = notice.lots.get(lot_id or "")
     notes.extend(notice.buyer_notes)
@@ -156,11 +172,10 @@ def _record(
     date, date_time = _date(notice, unit.contract, notes)
     main_raw, classifications = _classifications(notice, lot, notes)
     contract_title = notice.pick(unit.contract, "cbc:Title")
-    digest = hashlib.sha256(notice.notice_id.encode() + b"\0" + canonical_bytes(unit.lot_result))
     digest.update(b"\0" + (contract_id or "").encode())
     return ProcurementRecord(
         source_file=notice.label,
-        position=xpath_of(unit.anchor),
+        position=unit.position,
         line=unit.anchor.sourceline or 0,
         record_id=record_id,
         kind=notice.kind,

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rigour.territories import lookup_territory
 
+from vigie.sources.currency import normalize_currency
 from vigie.sources.records import Classification, Note
 
 _CPV = re.compile(r"^(\d{7,8})(?:-\d)?$", re.ASCII)
@@ -48,15 +49,22 @@ def amount(text: str | None, notes: list[Note], decimal: str = ".") -> float | N
 
 
 def currency(text: str | None, notes: list[Note]) -> str | None:
-    """An ISO 4217-shaped code in upper case (``eur`` -> ``EUR``), or None with a note."""
-    if text is None or not text.strip():
+    """An ISO 4217 code, or None with a note (the ingest currency table, docs/inputs.md).
+
+    ``EUR`` is taken as is; ``eur``, `` EUR ``, ``EURO`` or ``€`` give ``EUR`` with the note
+    ``xml_currency_repaired``; an empty value gives ``xml_no_currency``; anything that is not
+    an ISO 4217 code nor a known spelling of one gives ``xml_bad_currency``.
+    """
+    result = normalize_currency(text)
+    if result.status == "missing":
         notes.append(Note.of("xml_no_currency"))
-        return None
-    value = text.strip()
-    if not _CURRENCY.match(value):
-        notes.append(Note.of("xml_bad_currency", value=repr(value[:20])))
-        return None
-    return value.upper()
+    elif result.status == "unknown":
+        notes.append(Note.of("xml_bad_currency", value=repr(result.raw[:20])))
+    elif result.status == "repaired":
+        notes.append(
+            Note.of("xml_currency_repaired", value=repr(result.raw[:20]), fixed=result.code)
+        )
+    return result.code
 
 
 def country(text: str | None, notes: list[Note]) -> str | None:

@@ -111,8 +111,23 @@ class ReadResult:
     records: list[ProcurementRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    units_read: int | None = None
+    """Input units read, for readers whose unit is not one record (OCDS: one release or
+    compiled record yields one record per award or contract). ``None``: one unit per record."""
 
     @property
     def records_read(self) -> int:
         """Units read: every one is either loaded or rejected."""
+        if self.units_read is not None:
+            return self.units_read
         return len(self.records) + len(self.rejections)
+
+    @property
+    def records_loaded(self) -> int:
+        """Units loaded (``records_read - records_rejected``)."""
+        return self.records_read - len(self.rejections)
+
+    @property
+    def records_rejected(self) -> int:
+        """Units rejected, each with its position and reason."""
+        return len(self.rejections)

@@ -16,6 +16,8 @@ from types import TracebackType
 
 import duckdb
 
+from vigie.sources.files import sha256_file
+
 SIREN_COLUMN = "siren"
 NAME_COLUMNS = (
     "denominationUniteLegale",
@@ -106,6 +108,7 @@ class SireneNames:
         self._con = con
         self._columns = columns  # canonical name -> name in the file
         self._cache: dict[str, str | None] = {}
+        self._fingerprint: str | None = None
 
     @classmethod
     def open(cls, path: Path) -> SireneNames:
@@ -145,6 +148,13 @@ class SireneNames:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the extract file (computed once): names depend on it, so an import made
+        with it must be redone when it changes (put it in the reader version)."""
+        if self._fingerprint is None:
+            self._fingerprint = sha256_file(self.path)
+        return self._fingerprint
 
     def names(self, sirens: Iterable[str]) -> dict[str, str]:
         """Public names of the given SIREN numbers that the extract holds (others absent;

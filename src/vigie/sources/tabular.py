@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from vigie.csvlimit import CSV_DEFAULT_FIELD_LIMIT, csv_field_limit
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
 from vigie.sources.tabular_mapping import MappingError, TabularMapping, load_mapping
@@ -26,6 +29,10 @@ FORMAT = "tabular"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t", "|")
+MAX_COLUMNS = 1024
+"""Cells read in a workbook's header row (Excel allows 16,384 columns)."""
+XLSX_MAX_ROWS = 1_048_576
+"""Excel's last row: a workbook claiming rows past it is damaged or hostile."""
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError)
 
 __all__ = ["FORMAT", "MappingError", "TabularMapping", "load_mapping", "read_tabular", "sniff"]
@@ -87,7 +94,7 @@ def _read_rows(
                     result.rejections.append(Rejection(label, row.position, note))
                     return
                 columns = resolved
-                width = len(row.cells)
+                width = _header_width(row.cells, mapping)
                 continue
             _read_row(label, row, columns, width, mapping, seen, result)
     except _Broken as broken:
@@ -96,6 +103,13 @@ def _read_rows(
     if columns is None:
         note = Note.of("tabular_no_header", row=mapping.header_row)
         result.rejections.append(Rejection(label, "(file)", note))
+
+
+def _header_width(cells: tuple[object, ...], mapping: TabularMapping) -> int:
+    """Cells up to the last named column of the header, or the last column mapped by position."""
+    named = max((i + 1 for i, cell in enumerate(cells) if cell_text(cell)), default=0)
+    positions = [c for c in mapping.columns.mapped().values() if isinstance(c, int)]
+    return max([named, *positions])
 
 
 def _read_row(
@@ -107,9 +121,12 @@ def _read_row(
     seen: dict[str, str],
     result: ReadResult,
 ) -> None:
-    texts = [cell_text(cell) for cell in row.cells]
+    cells = row.cells
+    if cells.count(None) + cells.count("") == len(cells):
+        return  # a blank row holds no record (documented); counted in C for wide sheets
+    texts = [cell_text(cell) for cell in cells]
     if not any(texts):
-        return  # a blank row holds no record (documented)
+        return
     excerpt = " | ".join(t or "" for t in texts)[:300]
     if any(texts[width:]):
         note = Note.of("tabular_extra_cells", n=len(texts), m=width)
@@ -122,7 +139,7 @@ def _read_row(
         return
     seen[key] = row.position
     notes: list[Note] = []
-    record = to_record(row, columns, mapping, label, notes)
+    record = to_record(row, texts, columns, mapping, label, notes)
     if isinstance(record, Note):
         result.rejections.append(Rejection(label, row.position, record, excerpt))
         return
@@ -139,7 +156,8 @@ def _csv_rows(member: Member, mapping: TabularMapping, result: ReadResult) -> It
     while True:
         start = previous + 1
         try:
-            cells = next(reader)
+            with csv_field_limit(CSV_DEFAULT_FIELD_LIMIT):
+                cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
@@ -171,8 +189,8 @@ def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
 
 def _guess_delimiter(text: str, header_row: int) -> str:
     """The candidate delimiter found most often in the header line (``,`` on a tie)."""
-    lines = text.splitlines()
-    header = lines[header_row - 1] if len(lines) >= header_row else ""
+    lines = itertools.islice(io.StringIO(text), header_row - 1, header_row)
+    header = next(lines, "")
     return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
@@ -239,16 +257,45 @@ def _xlsx_rows(path: Path, mapping: TabularMapping) -> Iterator[Row]:
         if mapping.sheet is not None and mapping.sheet not in names:
             note = Note.of("tabular_no_sheet", sheet=mapping.sheet, sheets=", ".join(names)[:200])
             raise _Broken("(file)", note)
-        sheet = workbook[mapping.sheet] if mapping.sheet is not None else workbook.worksheets[0]
-        yield from _sheet_rows(sheet)
+        sheets = workbook.worksheets
+        sheet = workbook[mapping.sheet] if mapping.sheet is not None else next(iter(sheets), None)
+        if not hasattr(sheet, "iter_rows") or not hasattr(sheet, "reset_dimensions"):
+            note = Note.of("tabular_unreadable", error="no worksheet to read (a chart sheet?)")
+            raise _Broken("(file)", note)
+        yield from _sheet_rows(sheet, mapping)
     finally:
         workbook.close()
 
 
-def _sheet_rows(sheet: object) -> Iterator[Row]:
+def _sheet_rows(sheet: Any, mapping: TabularMapping) -> Iterator[Row]:
+    """The rows of a sheet, read in two passes so that no row is wider than the header.
+
+    A workbook's declared dimensions and row numbers are not trusted: rows are read up to
+    the header (at most :data:`MAX_COLUMNS` cells), then every later row up to the header's
+    width plus one cell (to notice shifted rows), and never past Excel's last row.
+    """
+    sheet.reset_dimensions()
+    header_row = mapping.header_row
     title = str(getattr(sheet, "title", "?"))
-    number = 0
-    rows = getattr(sheet, "iter_rows")(values_only=True)  # noqa: B009 - untyped sheet kinds
+    header: tuple[object, ...] = ()
+    for number, values in _numbered(sheet, title, 1, header_row, MAX_COLUMNS):
+        header = values
+        yield Row(number, number, f"{title}!{number}:{number}", values)
+    width = _header_width(header, mapping)
+    if width == 0:
+        return
+    for number, values in _numbered(sheet, title, header_row + 1, None, width + 1):
+        if number > XLSX_MAX_ROWS:
+            note = Note.of("tabular_unreadable", error=f"row {number} is past row {XLSX_MAX_ROWS}")
+            raise _Broken(f"{title}!{number}:{number}", note)
+        yield Row(number, number, f"{title}!{number}:{number}", values)
+
+
+def _numbered(
+    sheet: Any, title: str, first: int, last: int | None, columns: int
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    rows = sheet.iter_rows(min_row=first, max_row=last, max_col=columns, values_only=True)
+    number = first - 1
     while True:
         try:
             values = next(rows)
@@ -258,4 +305,4 @@ def _sheet_rows(sheet: object) -> Iterator[Row]:
             note = Note.of("tabular_unreadable", error=str(exc)[:200] or type(exc).__name__)
             raise _Broken(f"{title}!{number + 1}:{number + 1}", note) from exc
         number += 1
-        yield Row(number, number, f"{title}!{number}:{number}", tuple(values))
+        yield number, tuple(values)

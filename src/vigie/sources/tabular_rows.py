@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vigie.sources import fieldvalues as fv
 from vigie.sources.records import Note, Party, ProcurementRecord
@@ -43,7 +44,7 @@ def resolve_columns(header: Sequence[object], mapping: TabularMapping) -> dict[s
 
 def _column_index(column: Column, names: list[str], folded: list[str]) -> int | None:
     if isinstance(column, int):
-        return column - 1 if column <= len(names) else None
+        return column - 1  # a position in the rows, whatever the header holds
     wanted = column.strip()
     if wanted in names:
         return names.index(wanted)
@@ -54,31 +55,42 @@ def _column_index(column: Column, names: list[str], folded: list[str]) -> int | 
 
 def cell_text(value: object) -> str | None:
     """A cell as collapsed text (numbers without a useless ``.0``, dates in ISO 8601)."""
+    if type(value) is str:  # the common case first
+        return " ".join(value.split()) or None
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value)
+        return _number_text(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    text = " ".join(str(value).split())
-    return text or None
+    return " ".join(str(value).split()) or None
+
+
+def _number_text(value: float) -> str:
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
 
 
 def to_record(
-    row: Row, columns: dict[str, int], mapping: TabularMapping, label: str, notes: list[Note]
+    row: Row,
+    texts: Sequence[str | None],
+    columns: dict[str, int],
+    mapping: TabularMapping,
+    label: str,
+    notes: list[Note],
 ) -> ProcurementRecord | Note:
-    """The record of a row, or the reason it is rejected."""
+    """The record of a row (whose cells as text are ``texts``), or why it is rejected."""
 
     def raw(field: str) -> object:
         index = columns.get(field)
         return None if index is None or index >= len(row.cells) else row.cells[index]
 
     def text(field: str) -> str | None:
-        return cell_text(raw(field))
+        index = columns.get(field)
+        return None if index is None or index >= len(texts) else texts[index]
 
     buyer_country = _country(text("buyer_country"), notes)
     buyer = Party(text("buyer_id"), None, text("buyer_name"), buyer_country)
@@ -89,7 +101,7 @@ def to_record(
     date, date_time = _date(raw("date"), mapping, notes)
     cpv_raw = text("cpv")
     classifications = fv.cpv_classifications([cpv_raw] if cpv_raw else [], {}, notes)
-    digest = hashlib.sha256("\x1f".join(cell_text(c) or "" for c in row.cells).encode())
+    digest = hashlib.sha256("\x1f".join(t or "" for t in texts).encode())
     return ProcurementRecord(
         source_file=label,
         position=row.position,
@@ -174,12 +186,20 @@ def _date(
     text = cell_text(value)
     if text is None or mapping.date_format is None:
         return fv.iso_date(text, "date", notes)
-    try:
-        parsed = datetime.datetime.strptime(text, mapping.date_format)
-    except ValueError:
+    parsed = _strptime(text, mapping.date_format)
+    if parsed is None:
         if _ISO_DAY.match(text):  # ISO 8601 is unambiguous: accepted beside the format
             return fv.iso_date(text, "date", notes)
         notes.append(Note.of("bad_date", field="date", value=repr(text[:40])))
         return None, None
     stamp = parsed.isoformat() if parsed.tzinfo is not None else None
     return fv.iso_date(parsed.date().isoformat(), "date", notes)[0], stamp
+
+
+@lru_cache(maxsize=4096)
+def _strptime(text: str, date_format: str) -> datetime.datetime | None:
+    """``strptime``, remembered: registers repeat the same dates on many rows."""
+    try:
+        return datetime.datetime.strptime(text, date_format)
+    except ValueError:
+        return None

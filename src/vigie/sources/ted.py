@@ -83,6 +83,8 @@ class _Notice:
     buyer_notes: tuple[Note, ...] = ()
     lots: dict[str, etree._Element] = field(default_factory=dict)
     single_lot: etree._Element | None = None
+    summary: tuple[str | None, str | None, str | None] = (None, None, None)
+    """Title, short description and raw main CPV code of the whole procurement."""
 
     def q(self, path: str) -> str:
         """An ElementPath in the notice's namespace (``A/B`` -> ``{ns}A/{ns}B``)."""
@@ -176,6 +178,10 @@ def _notice(label: str, root: etree._Element, ns: str, form: etree._Element) -> 
     )
     dispatch = bare.text(form, "COMPLEMENTARY_INFO/DATE_DISPATCH_NOTICE")
     lots, single_lot = _lots(bare, form)
+    obj = bare.find(form, "OBJECT_CONTRACT")
+    main = bare.find(obj, "CPV_MAIN/CPV_CODE")
+    main_raw = None if main is None else (main.get("CODE") or "").strip() or None
+    summary = (bare.text(obj, "TITLE"), bare.text(obj, "SHORT_DESCR"), main_raw)
     buyer_notes: list[Note] = []
     buyer = _party(bare, bare.find(form, "CONTRACTING_BODY/ADDRESS_CONTRACTING_BODY"), buyer_notes)
     return _Notice(
@@ -191,6 +197,7 @@ def _notice(label: str, root: etree._Element, ns: str, form: etree._Element) -> 
         buyer_notes=tuple(buyer_notes),
         lots=lots,
         single_lot=single_lot,
+        summary=summary,
     )
 
 
@@ -259,7 +266,7 @@ def _record(
     date, date_time = _date(notice, awarded, notes)
     main_raw, classifications = _classifications(notice, lot, notes)
     digest = hashlib.sha256(notice.doc_id.encode() + b"\0" + canonical_bytes(award))
-    obj = notice.find(notice.form, "OBJECT_CONTRACT")
+    title, description, _ = notice.summary
     return ProcurementRecord(
         source_file=notice.label,
         position=position,
@@ -268,7 +275,7 @@ def _record(
         kind=notice.kind,
         buyer=notice.buyer,
         suppliers=suppliers,
-        title=notice.text(award, "TITLE") or notice.text(lot, "TITLE") or notice.text(obj, "TITLE"),
+        title=notice.text(award, "TITLE") or notice.text(lot, "TITLE") or title,
         amount=amount,
         currency=currency,
         date=date,
@@ -276,7 +283,7 @@ def _record(
         cpv_raw=main_raw,
         procedure=notice.procedure,
         content_hash=digest.hexdigest(),
-        description=notice.text(lot, "SHORT_DESCR") or notice.text(obj, "SHORT_DESCR"),
+        description=notice.text(lot, "SHORT_DESCR") or description,
         classifications=classifications,
         date_time=date_time,
     )
@@ -343,8 +350,7 @@ def _classifications(
     notice: _Notice, lot: etree._Element | None, notes: list[Note]
 ) -> tuple[str | None, tuple[Classification, ...]]:
     """The raw main CPV code and every CPV code (main first) of the award's lot."""
-    main = notice.find(notice.form, "OBJECT_CONTRACT/CPV_MAIN/CPV_CODE")
-    main_raw = None if main is None else (main.get("CODE") or "").strip() or None
+    main_raw = notice.summary[2]
     codes = [main_raw] if main_raw else []
     if lot is not None:
         for element in lot.iterfind(notice.q("CPV_MAIN/CPV_CODE")):

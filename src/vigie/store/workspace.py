@@ -36,6 +36,63 @@ RECORD_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
+class ImportInfo:
+    """The file being imported: content hash, path, format, size and reader key."""
+
+    sha256: str
+    path: str
+    format: str
+    size: int
+    reader_version: str
+
+
+class ImportWriter:
+    """Writes one file's records, rejections and warnings batch by batch (see
+    :meth:`Workspace.begin_import`); :meth:`commit` records the import and its counts."""
+
+    def __init__(self, workspace: Workspace, info: ImportInfo) -> None:
+        self._ws = workspace
+        self.info = info
+        self.rejected = 0
+        self.warned = 0
+
+    def add(
+        self,
+        records: Sequence[ProcurementRecord],
+        rejections: Sequence[Rejection] = (),
+        warnings: Sequence[Warning_] = (),
+    ) -> None:
+        """Insert one batch."""
+        self._ws._insert_records(self.info.sha256, records)
+        self._ws._insert_notes(self.info.sha256, rejections, warnings, (self.rejected, self.warned))
+        self.rejected += len(rejections)
+        self.warned += len(warnings)
+
+    def commit(self, units_read: int) -> None:
+        """Record the import (units read, loaded, rejected) and commit the transaction."""
+        info = self.info
+        self._ws.con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                info.sha256,
+                info.path,
+                info.format,
+                info.size,
+                info.reader_version,
+                units_read,
+                units_read - self.rejected,
+                self.rejected,
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        self._ws.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Abandon the import: nothing of it stays in the workspace."""
+        self._ws.con.execute("ROLLBACK")
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """What a screening run used and produced, for the audit trail."""
 
@@ -89,31 +146,27 @@ class Workspace:
 
     def save(self, result: ReadResult, reader_version: str) -> None:
         """Store a read result, replacing any earlier import of the same content (idempotent)."""
-        sha = result.sha256
+        writer = self.begin_import(
+            ImportInfo(result.sha256, result.path, result.format, result.size, reader_version)
+        )
+        try:
+            writer.add(result.records, result.rejections, result.warnings)
+            writer.commit(result.records_read)
+        except Exception:
+            writer.rollback()
+            raise
+
+    def begin_import(self, info: ImportInfo) -> ImportWriter:
+        """Start importing a file batch by batch, in one transaction that first removes any
+        earlier import of the same content (so importing twice changes nothing)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in (*_RECORD_TABLES, "rejections", "warnings"):
-                self.con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [sha])
-            self._insert_records(sha, result.records)
-            self._insert_notes(sha, result)
-            self.con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    sha,
-                    result.path,
-                    result.format,
-                    result.size,
-                    reader_version,
-                    result.records_read,
-                    len(result.records),
-                    len(result.rejections),
-                    datetime.now(UTC).replace(tzinfo=None),
-                ],
-            )
-            self.con.execute("COMMIT")
+                self.con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [info.sha256])
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        return ImportWriter(self, info)
 
     def _insert_records(self, sha: str, records: Sequence[ProcurementRecord]) -> None:
         if not records:
@@ -171,26 +224,29 @@ class Workspace:
         params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
         self._insert(table, names, params, columns)
 
-    def _insert_notes(self, sha: str, result: ReadResult) -> None:
-        for table, rows in (
+    def _insert_notes(
+        self,
+        sha: str,
+        rejections: Sequence[Rejection],
+        warnings: Sequence[Warning_],
+        first: tuple[int, int],
+    ) -> None:
+        for table, start, rows in (
             (
                 "rejections",
-                [
-                    (r.source_file, r.position, r.note.code, _params(r.note), r.excerpt)
-                    for r in result.rejections
-                ],
+                first[0],
+                [(r.source_file, r.position, r.note.code, _params(r.note), r.excerpt)
+                 for r in rejections],
             ),
             (
                 "warnings",
-                [
-                    (w.source_file, w.position, w.note.code, _params(w.note))
-                    for w in result.warnings
-                ],
+                first[1],
+                [(w.source_file, w.position, w.note.code, _params(w.note)) for w in warnings],
             ),
-        ):
+        ):  # fmt: skip
             if not rows:
                 continue
-            columns: list[list[Any]] = [[sha] * len(rows), list(range(len(rows)))]
+            columns: list[list[Any]] = [[sha] * len(rows), list(range(start, start + len(rows)))]
             columns += [list(col) for col in zip(*rows, strict=True)]
             params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
             self.con.execute(f"INSERT INTO {table} SELECT {params}", columns)
@@ -198,16 +254,17 @@ class Workspace:
     def load(self, sha256: str, path: str) -> ReadResult:
         """Rebuild the read result of an imported file, relabelled with its current ``path``."""
         row = self.con.execute(
-            "SELECT path, format, size_bytes FROM imports WHERE file_sha256 = ?", [sha256]
+            "SELECT path, format, size_bytes, records_read FROM imports WHERE file_sha256 = ?",
+            [sha256],
         ).fetchone()
         if row is None:
             raise KeyError(sha256)
-        old_path, fmt, size = row
+        old_path, fmt, size, units_read = row
 
         def relabel(label: str) -> str:
             return path + label[len(old_path) :] if label.startswith(old_path) else label
 
-        result = ReadResult(path, sha256, int(size), str(fmt))
+        result = ReadResult(path, sha256, int(size), str(fmt), units_read=int(units_read))
         result.records = self._load_records(sha256, relabel)
         for source, position, code, params, excerpt in self.con.execute(
             "SELECT source_file, position, code, params, excerpt FROM rejections "
@@ -249,6 +306,13 @@ class Workspace:
             [sha256],
         ).fetchall()
         return [_record_from_row(row, suppliers, codes, relabel) for row in rows]
+
+    def imports(self) -> list[tuple[str, str]]:
+        """(SHA-256, path) of every imported file, in the order they were imported."""
+        rows = self.con.execute(
+            "SELECT file_sha256, path FROM imports ORDER BY imported_at, path"
+        ).fetchall()
+        return [(str(sha), str(path)) for sha, path in rows]
 
     def record_run(self, run: RunRecord) -> None:
         """Append a screening run to the audit trail."""

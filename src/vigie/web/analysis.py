@@ -109,10 +109,7 @@ def breakdowns(findings: Sequence[Finding]) -> dict[str, list[Slice]]:
 
 def analyse(workspace: Workspace, kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> Analysis:
     """Screen every record imported in the workspace (nothing is written)."""
-    rows = workspace.con.execute(
-        "SELECT file_sha256, path, records_rejected FROM imports ORDER BY imported_at, path"
-    ).fetchall()
-    loaded = [workspace.load(str(sha), str(path)) for sha, path, _ in rows]
+    loaded = [workspace.load(sha, path) for sha, path in workspace.imports()]
     t = Messages("en")
     records = categorize_records((r for result in loaded for r in result.records), t)
     findings = find_supplier_matches(records, matcher)
@@ -123,7 +120,7 @@ def analyse(workspace: Workspace, kb: KnowledgeBase, matcher: Matcher, policy: P
         exposures=exposure_by_group(findings),
         cases=cases,
         policy=policy,
-        rejected=sum(int(n) for _, _, n in rows),
-        inputs=[{"path": str(path), "sha256": str(sha)} for sha, path, _ in rows],
+        rejected=sum(len(result.rejections) for result in loaded),
+        inputs=[{"path": result.path, "sha256": result.sha256} for result in loaded],
         kb_version=kb.version,
     )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from vigie.ai.bias_report import render_bias_html
+from vigie.pipeline import INPUT_SUFFIXES
 from vigie.present import Messages
 from vigie.present.run import OUTPUT_FILES
 from vigie.web.accounts import AccountError, User
@@ -65,7 +66,13 @@ def upload_form(request: Request, user: Reviewer) -> Response:
         )
         .fetchall()
     )
-    return page(request, "upload.html.j2", runs=rows, max_mb=state.settings.max_upload_bytes >> 20)
+    return page(
+        request,
+        "upload.html.j2",
+        runs=rows,
+        max_mb=state.settings.max_upload_bytes >> 20,
+        suffixes=INPUT_SUFFIXES,
+    )
 
 
 @router.post("/upload")

@@ -1,0 +1,285 @@
+"""Reader for the Open Contracting Data Standard (OCDS 1.0 and 1.1).
+
+Unit of accounting: one release, or one record of a record package (a JSON line holding a
+single release counts as that release). Every unit is loaded or rejected:
+``records_read == records_loaded + records_rejected`` counts units. A loaded unit contributes
+to the latest state of its contracting process (its ``ocid``): the releases of one ``ocid`` in
+a file are merged (:mod:`vigie.sources.ocds_merge`); a record brings its compiled release, or
+its embedded releases merged when it has none. Each process then yields records, one per
+contract or award (:mod:`vigie.sources.ocds_map`).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vigie.sources.files import Limits, sha256_file
+from vigie.sources.ocds_fast import fast_ocid
+from vigie.sources.ocds_map import Origin, process_records
+from vigie.sources.ocds_merge import merge, project, sort_key
+from vigie.sources.ocds_stream import (
+    Batch,
+    BatchSink,
+    Broken,
+    Item,
+    ProgressFn,
+    StreamSummary,
+    Unit,
+    iter_units,
+    line_units,
+    plain_json_lines,
+    raw_lines,
+)
+from vigie.sources.ocds_values import shown
+from vigie.sources.records import Note, ReadResult, Rejection, Warning_
+
+FORMAT = "ocds"
+VERSION = "1"
+BATCH = 5000
+SNIFF_KEYS = tuple(
+    f'"{key}"'.encode()
+    for key in (
+        "ocid",
+        "initiationType",
+        "compiledRelease",
+        "releases",
+        "records",
+        "awardID",
+        "dateSigned",
+        "procuringEntity",
+        "tenderPeriod",
+        "procurementMethod",
+    )
+)
+_LINKED_ONLY = frozenset({"url", "date", "tag", "id"})
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """Whether the first bytes look like OCDS JSON: a JSON object or array holding one of the
+    keys of :data:`SNIFF_KEYS` (and not a DECP ``marches`` document). ``ocid`` may come last in
+    a release, so release-level keys such as ``initiationType`` count too."""
+    del name
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] not in (b"{", b"["):
+        return False
+    if b'"marches"' in text:
+        return False
+    return any(key in text for key in SNIFF_KEYS)
+
+
+@dataclass(slots=True)
+class _Entry:
+    key: tuple[int, str, int]
+    state: dict[str, Any]
+    origin: Origin
+
+
+@dataclass(slots=True)
+class _Reading:
+    label: str
+    sink: BatchSink
+    batch: Batch = field(default_factory=Batch)
+    groups: dict[str, list[_Entry]] = field(default_factory=dict)
+    expected: dict[str, int] = field(default_factory=dict)
+    """Releases of each ocid in the file (JSON lines): a process is emitted once complete."""
+    units: int = 0
+    records: int = 0
+    rejections: int = 0
+    warnings: int = 0
+
+    def reject(self, item: Broken) -> None:
+        self.batch.rejections.append(
+            Rejection(item.source_file, item.position, item.note, item.excerpt)
+        )
+        self.rejections += 1
+        self._maybe_flush()
+
+    def warn(self, warning: Warning_) -> None:
+        self.batch.warnings.append(warning)
+        self.warnings += 1
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if len(self.batch):
+            self.sink(self.batch)
+            self.batch = Batch()
+
+
+def stream_ocds(
+    path: Path,
+    label: str,
+    limits: Limits,
+    sink: BatchSink,
+    progress: ProgressFn | None = None,
+) -> StreamSummary:
+    """Read an OCDS file, handing records, rejections and warnings to ``sink`` in batches.
+
+    In a plain JSON-lines file, a first pass counts the releases of each ocid, so that each
+    process is merged, written and forgotten as soon as its last release is read: memory holds
+    only the processes whose releases are still to come. In other shapes, memory holds the
+    projected state of each process (the fields vigie reads) until the end of the file.
+    """
+    reading = _Reading(label, sink)
+    if plain_json_lines(path):
+        reading.expected = count_ocids(path, label)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of live, acyclic containers: collections would only rescan them
+    try:
+        _read_units(reading, iter_units(path, label, limits, progress))
+        _emit_processes(reading)
+        reading.flush()
+    finally:
+        if collecting:
+            gc.enable()
+    size = path.stat().st_size
+    if progress:
+        progress(size)
+    return StreamSummary(
+        label,
+        sha256_file(path),
+        size,
+        FORMAT,
+        reading.units,
+        reading.records,
+        reading.rejections,
+        reading.warnings,
+    )
+
+
+def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
+    seq = 0
+    for item in items:
+        if isinstance(item, Warning_):
+            reading.warn(item)
+            continue
+        reading.units += 1
+        if isinstance(item, Broken):
+            reading.reject(item)
+            continue
+        seq = _take(reading, item, seq)
+
+
+def _take(reading: _Reading, unit: Unit, seq: int) -> int:
+    """Validate one unit and add its states to their process; returns the next sequence."""
+    states = _states(unit)
+    if isinstance(states, Note):
+        excerpt = shown(unit.value) if not isinstance(unit.value, Mapping) else ""
+        reading.reject(Broken(unit.source_file, unit.position, unit.line, states, excerpt))
+        return seq
+    origin = Origin(unit.source_file, unit.position, unit.line)
+    for ocid, state in states:
+        entry = _Entry(sort_key(state, seq), state, origin)
+        group = reading.groups.setdefault(ocid, [])
+        group.append(entry)
+        seq += 1
+        if len(group) == reading.expected.get(ocid):
+            _emit(reading, reading.groups.pop(ocid))
+    return seq
+
+
+def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
+    """The projected release states a unit brings, with their ocid, or why it is rejected."""
+    value = unit.value
+    if unit.projected:
+        ocid = _ocid(value)
+        return [(ocid, value)] if ocid else Note.of("ocds_no_ocid")
+    if not isinstance(value, Mapping):
+        return Note.of("not_object", kind=type(value).__name__)
+    compiled = value.get("compiledRelease")
+    if isinstance(compiled, Mapping):
+        ocid = _ocid(compiled) or _ocid(value)
+        return [(ocid, project(compiled))] if ocid else Note.of("ocds_no_ocid")
+    releases = value.get("releases")
+    if isinstance(releases, list):
+        return _record_states(value, releases)
+    ocid = _ocid(value)
+    return [(ocid, project(value))] if ocid else Note.of("ocds_no_ocid")
+
+
+def _record_states(
+    record: Mapping[str, Any], releases: list[Any]
+) -> list[tuple[str, dict[str, Any]]] | Note:
+    """A record without compiled release: its embedded releases (links give nothing to read)."""
+    embedded = [r for r in releases if isinstance(r, Mapping) and set(r) - _LINKED_ONLY]
+    if not embedded:
+        return Note.of("ocds_linked_only")
+    ocid = _ocid(record)
+    found = [((_ocid(r) or ocid), project(r)) for r in embedded]
+    if not all(o for o, _ in found):
+        return Note.of("ocds_no_ocid")
+    return [(str(o), s) for o, s in found]
+
+
+def _ocid(value: Mapping[str, Any]) -> str | None:
+    ocid = value.get("ocid")
+    if isinstance(ocid, str) and ocid.strip():
+        return ocid.strip()
+    if isinstance(ocid, int) and not isinstance(ocid, bool):
+        return str(ocid)
+    return None
+
+
+def _emit_processes(reading: _Reading) -> None:
+    for entries in _drain(reading.groups):
+        _emit(reading, entries)
+
+
+def _emit(reading: _Reading, entries: list[_Entry]) -> None:
+    """Merge one process's releases, map them to records and queue them for the sink."""
+    entries.sort(key=lambda e: e.key)
+    state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
+    records, warnings = process_records(state, entries[-1].origin)
+    reading.batch.records.extend(records)
+    reading.records += len(records)
+    for warning in warnings:
+        reading.warn(warning)
+    if len(reading.batch) >= BATCH:
+        reading.flush()
+
+
+def count_ocids(path: Path, label: str) -> dict[str, int]:
+    """First pass over a JSON-lines file: how many releases each ocid has, so that a process
+    can be emitted (and forgotten) as soon as its last release is read."""
+    counts: dict[str, int] = {}
+    with path.open("rb") as handle:
+        for number, raw in raw_lines(handle):
+            if raw is None:
+                continue
+            ocid = fast_ocid(raw)
+            if ocid is not None:
+                key = ocid.strip()
+                counts[key] = counts.get(key, 0) + 1
+                continue
+            for item in line_units(raw, label, number)[0]:
+                states = _states(item) if isinstance(item, Unit) else None
+                for found, _ in states if isinstance(states, list) else ():
+                    counts[found] = counts.get(found, 0) + 1
+    return counts
+
+
+def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:
+    """The groups in first-seen order, each released from memory once yielded."""
+    for ocid in list(groups):
+        yield groups.pop(ocid)
+
+
+def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+    """Read an OCDS file into memory (see :func:`stream_ocds` for large files)."""
+    result = ReadResult(label or str(path), "", 0, FORMAT)
+
+    def collect(batch: Batch) -> None:
+        result.records.extend(batch.records)
+        result.rejections.extend(batch.rejections)
+        result.warnings.extend(batch.warnings)
+
+    summary = stream_ocds(path, label or str(path), limits or Limits(), collect)
+    result.sha256, result.size, result.units_read = summary.sha256, summary.size, summary.units_read
+    return result

@@ -1,0 +1,329 @@
+"""Splitting an OCDS file into units (releases or records), with positions, without loading it.
+
+Shapes read: JSON lines (one release, record or package per line), a release package
+(``releases``), a record package (``records``), a JSON array of any of these, a single release
+or a single record; plain or inside a zip. Each unit carries its position: a JSON pointer,
+prefixed by ``line N`` in JSON lines.
+
+JSON lines are read line by line; a document larger than :data:`IN_MEMORY_BYTES` is read
+element by element with ijson; smaller documents are parsed whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+import orjson
+
+from vigie.sources.files import Limits, MemberError, decode_text, iter_members
+from vigie.sources.jsonscan import BrokenElement, JsonShapeError, find_array, iter_elements
+from vigie.sources.ocds_fast import fast_release
+from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
+
+IN_MEMORY_BYTES = 32 << 20
+"""Documents up to this size are parsed whole; larger ones are streamed element by element."""
+MAX_LINE_BYTES = 256 << 20
+"""Longest JSON line read; a longer line is one rejection."""
+EXCERPT = 200
+PROGRESS_EVERY = 2000
+
+ProgressFn = Callable[[int], None]
+"""Called with the number of bytes of the file read so far."""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Part of what a file yields, handed to the workspace as soon as it is ready."""
+
+    records: list[ProcurementRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records) + len(self.rejections) + len(self.warnings)
+
+
+BatchSink = Callable[[Batch], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSummary:
+    """What a streamed read produced, in total."""
+
+    path: str
+    sha256: str
+    size: int
+    format: str
+    units_read: int
+    records: int
+    rejections: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A parsed JSON value to read as a release or record, and where it is."""
+
+    source_file: str
+    value: Any
+    position: str
+    line: int
+    projected: bool = False
+    """``value`` is already a release projected to the fields vigie reads (fast path)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A unit of input that could not be parsed (or a member that could not be read)."""
+
+    source_file: str
+    position: str
+    line: int
+    note: Note
+    excerpt: str = ""
+
+
+Item = Unit | Broken | Warning_
+
+
+def iter_units(
+    path: Path, label: str, limits: Limits, progress: ProgressFn | None = None
+) -> Iterator[Item]:
+    """Every unit of an OCDS file, broken units, and file-level warnings, in file order."""
+    if _is_zip(path):
+        for member in iter_members(path, label, limits):
+            if isinstance(member, MemberError):
+                yield Broken(member.label, "(file)", 0, member.note)
+            else:
+                yield from units_from_bytes(member.data, member.label)
+        return
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+        handle.seek(0)
+        if _is_json_lines(head):
+            yield from _lines(handle, label, progress)
+        elif path.stat().st_size <= IN_MEMORY_BYTES:
+            yield from units_from_bytes(handle.read(), label)
+        else:
+            yield from _streamed_document(handle, label, head, progress)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+_OBJECT_BOUNDARY = re.compile(rb"\}[ \t\r]*\n[ \t\r\n]*\{")
+
+
+def _is_json_lines(head: bytes) -> bool:
+    """The first non-blank line is a whole JSON value (so a one-line document counts too), or
+    an object ends at the end of a line and another starts on the next (no comma between)."""
+    body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    for line in body.split(b"\n")[:-1] if b"\n" in body else [body]:
+        if line.strip():
+            return _parses(line) or _OBJECT_BOUNDARY.search(body) is not None
+    return False
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse JSON fast (orjson), falling back to the standard parser for what orjson refuses
+    (NaN, integers past 64 bits, lone surrogates). Raises ``ValueError`` when not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+
+
+def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line; ``None`` for a line over the limit."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        if raw.strip():
+            yield number, raw
+
+
+def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
+    repaired = 0
+    for number, raw in raw_lines(handle):
+        if raw is None:
+            note = Note.of("ocds_line_too_long", limit=MAX_LINE_BYTES)
+            yield Broken(label, f"line {number}", number, note)
+            continue
+        item, fixed = line_units(raw, label, number)
+        repaired += fixed
+        yield from item
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(handle.tell())
+    if repaired:
+        yield Warning_(label, "(file)", Note.of("not_utf8", n=repaired))
+
+
+def plain_json_lines(path: Path) -> bool:
+    """Whether ``path`` is a plain (not zipped) JSON-lines file, read line by line."""
+    if _is_zip(path):
+        return False
+    with path.open("rb") as handle:
+        return _is_json_lines(handle.read(1 << 16))
+
+
+def line_units(raw: bytes, label: str, number: int) -> tuple[list[Item], int]:
+    """The units of one JSON line, and how many of its bytes were not UTF-8."""
+    fast = fast_release(raw)
+    if fast is not None:
+        return [Unit(label, fast, f"line {number}", number, projected=True)], 0
+    fixed = 0
+    data: bytes | str = raw
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = decode_text(raw)
+        data, fixed = decoded.text, decoded.repaired_bytes
+    try:
+        value = parse_json(data)
+    except ValueError as exc:
+        note = Note.of("broken_json", detail=_detail(exc), line=number)
+        return [Broken(label, f"line {number}", number, note, _excerpt(raw))], fixed
+    return list(expand(value, label, f"line {number} ", number)), fixed
+
+
+def expand(value: Any, label: str, pointer: str, line: int, nested: bool = False) -> Iterator[Item]:
+    """The units of one JSON value: the elements of a package or of a top-level array (one
+    level: an array inside an array is a unit, rejected later), else the value itself."""
+    if isinstance(value, list) and not nested:
+        for index, element in enumerate(value):
+            yield from expand(element, label, f"{pointer}/{index}", line, nested=True)
+        return
+    if isinstance(value, Mapping) and "ocid" not in value:
+        for key in ("releases", "records"):
+            elements = value.get(key)
+            if isinstance(elements, list):
+                for index, element in enumerate(elements):
+                    yield Unit(label, element, f"{pointer}/{key}/{index}", line)
+                return
+    yield Unit(label, value, pointer.rstrip() or "/", line)
+
+
+def units_from_bytes(data: bytes, label: str) -> Iterator[Item]:
+    """The units of a document (or of JSON lines) held in memory."""
+    head = data[: 1 << 16]
+    if _is_json_lines(head) and data.strip().count(b"\n"):
+        yield from _lines(io.BytesIO(data), label, None)
+        return
+    decoded = decode_text(data)
+    try:
+        value = parse_json(decoded.text)
+    except ValueError as exc:
+        if _OBJECT_BOUNDARY.search(data):  # JSON lines whose first line is long or broken
+            yield from _lines(io.BytesIO(data), label, None)
+            return
+        yield from _repaired(decoded.repaired_bytes, label)
+        yield from _salvage(decoded.text, label, exc)
+        return
+    yield from _repaired(decoded.repaired_bytes, label)
+    yield from expand(value, label, "", 0)
+
+
+def _repaired(count: int, label: str) -> Iterator[Item]:
+    if count:
+        yield Warning_(label, "(file)", Note.of("not_utf8", n=count))
+
+
+def _salvage(text: str, label: str, error: ValueError) -> Iterator[Item]:
+    """Units before a syntax error in a package, then one rejection for the rest."""
+    try:
+        cursor, pointer = find_array(text, (("releases",), ("records",)))
+    except JsonShapeError:
+        note = Note.of("broken_json", detail=_detail(error), line=1)
+        yield Broken(label, "(file)", 0, note, _excerpt(text[:EXCERPT]))
+        return
+    for element in iter_elements(cursor, pointer):
+        if isinstance(element, BrokenElement):
+            note = Note.of("broken_json", detail=element.reason, line=element.line)
+            yield Broken(label, element.pointer, 0, note, _excerpt(element.excerpt))
+            return
+        yield Unit(label, element.value, element.pointer, 0)
+
+
+def _streamed_document(
+    handle: IO[bytes], label: str, head: bytes, progress: ProgressFn | None
+) -> Iterator[Item]:
+    """A large document, element by element: the ``releases`` or ``records`` of a package,
+    or the elements of a top-level array."""
+    prefix = _array_prefix(head)
+    if prefix is None:
+        note = Note.of("not_ocds", detail="no releases or records array at the top")
+        yield Broken(label, "(file)", 0, note, _excerpt(head[:EXCERPT]))
+        return
+    base = "" if prefix == "item" else "/" + prefix.split(".")[0]
+    index = 0
+    try:
+        for index, value in enumerate(ijson.items(handle, prefix, use_float=True)):
+            yield from (
+                expand(value, label, f"{base}/{index}", 0)
+                if prefix == "item"
+                else [Unit(label, value, f"{base}/{index}", 0)]
+            )
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(handle.tell())
+    except (ijson.JSONError, ValueError, RecursionError, OverflowError) as exc:
+        note = Note.of("broken_json", detail=_detail(exc), line=0)
+        yield Broken(label, f"{base}/{index}", 0, note)
+
+
+def _array_prefix(head: bytes) -> str | None:
+    """``releases.item``, ``records.item`` or ``item``, from the top-level keys in ``head``."""
+    seen_ocid = False
+    try:
+        for prefix, event, value in ijson.parse(head):
+            if prefix == "" and event == "start_array":
+                return "item"
+            if prefix == "" and event == "map_key":
+                seen_ocid = seen_ocid or value == "ocid"
+            if prefix in ("releases", "records") and event == "start_array" and not seen_ocid:
+                return f"{prefix}.item"
+    except (ijson.JSONError, ValueError):
+        return None
+    return None
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc)[:200]
+    return text if text.startswith("invalid JSON") else f"invalid JSON: {text}"
+
+
+def _excerpt(data: bytes | str) -> str:
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    flat = " ".join(text[:EXCERPT].split())
+    return flat
