@@ -204,3 +204,20 @@ def test_upload_page_runs_a_job(client: TestClient, decp_excerpt: Path) -> None:
         time.sleep(0.05)
     assert job["status"] == "done", job
     assert job["summary"]["records_read"] == 16
+
+
+def test_cli_refuses_remote_host_and_bad_accounts(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ws = str(tmp_path / "ws.duckdb")
+    remote = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", ws, "--lang", "en"])
+    assert remote.exit_code == 2 and "--allow-remote" in remote.output
+    short = runner.invoke(cli_app, ["users", "add", "ana", "-w", ws, "--password", "short"])
+    assert short.exit_code == 2
+    bad = runner.invoke(cli_app, ["users", "add", "a b", "-w", ws, "--password", PASSWORD])
+    assert bad.exit_code == 2
+    role = runner.invoke(
+        cli_app, ["users", "add", "ana", "--role", "root", "-w", ws, "--password", PASSWORD]
+    )
+    assert role.exit_code == 2
+    unknown = runner.invoke(cli_app, ["users", "token", "nobody", "-w", ws])
+    assert unknown.exit_code == 2

@@ -25,10 +25,17 @@ def _app() -> Any:
     tmp = Path(tempfile.mkdtemp(prefix="vigie-schema-"))
     app = make_app(tmp, load_knowledge_base(), max_upload=256 * 1024)
     _STATE["token"] = app.state.vigie.accounts.issue_token("admin")
+    _STATE["app"] = app
     return app
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_workspace() -> Any:
+    yield
+    _STATE["app"].state.vigie.close()
 
 
 # OpenAPI cannot say that an uploaded file's name must end in .json or .zip (.csv for the

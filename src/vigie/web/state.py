@@ -58,6 +58,7 @@ class AppState:
         self.workspace = Workspace.open(settings.workspace)
         self._open = True
         self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
         self.kb = kb or load_knowledge_base()
         self.matcher = Matcher(self.kb)
         self.policy: Policy = load_policy(settings.policy)
@@ -76,6 +77,7 @@ class AppState:
         if con is None:
             con = self.workspace.con.cursor()
             self._local.con = con
+            self._cursors.append(con)
         return con
 
     def analysis(self) -> Analysis:
@@ -136,6 +138,9 @@ class AppState:
     def close(self) -> None:
         """Close the workspace."""
         if self._open:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
             self.workspace.close()
             self._open = False
 
