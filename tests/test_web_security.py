@@ -145,3 +145,13 @@ def test_passwords_and_tokens() -> None:
     assert not csrf_valid("secret", "other", token) and not csrf_valid("secret", "", token)
     assert role_allows("admin", "reviewer") and not role_allows("viewer", "reviewer")
     assert not role_allows("root", "viewer")
+
+
+def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
+    login(client, "admin")
+    for url in ("/", "/records", "/decisions", "/review", "/upload", "/aia", "/bias", "/admin"):
+        text = client.get(url).text
+        assert '<script src="/static/app.js"' in text, url
+        assert 'src="http' not in text and 'rel="stylesheet" href="http' not in text, url
+    assert client.get("/docs").status_code == 404  # FastAPI's page would load a CDN
+    assert client.get("/static/app.js").status_code == 200

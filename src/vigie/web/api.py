@@ -1,4 +1,4 @@
-"""The HTTP API under /api (OpenAPI at /openapi.json, documentation at /docs)."""
+"""The HTTP API under /api (OpenAPI description at /openapi.json)."""
 
 from __future__ import annotations
 

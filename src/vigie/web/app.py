@@ -95,6 +95,9 @@ def create_app(settings: WebSettings, kb: KnowledgeBase | None = None) -> FastAP
         "(`vigie users token NAME`) or the session cookie with an `X-CSRF-Token` header on "
         "changes. See docs/web.md.",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: off (offline, CSP).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.vigie = state
     app.add_middleware(GuardMiddleware, max_body=settings.max_upload_bytes)
