@@ -221,3 +221,26 @@ def test_cli_refuses_remote_host_and_bad_accounts(tmp_path: Path) -> None:
     assert role.exit_code == 2
     unknown = runner.invoke(cli_app, ["users", "token", "nobody", "-w", ws])
     assert unknown.exit_code == 2
+
+
+def test_a_broken_file_is_reported_not_a_crash(client: TestClient) -> None:
+    csrf = login(client, "reviewer")
+    garbage = b'{"marches": [{"id": 1, "montant": "x"}, \xff\xfe'
+    response = client.post(
+        "/api/screen",
+        files={"file": ("broken.json", garbage)},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 200, response.text
+    summary = response.json()["summary"]
+    assert (summary["records_read"], summary["records_loaded"], summary["records_rejected"]) == (
+        2,
+        1,
+        1,
+    )
+    rejected = client.get(f"/runs/{response.json()['run_id']}/rejected.csv").text
+    assert "/marches/1" in rejected and "invalid JSON" in rejected
+    refused = client.post(
+        "/api/screen", files={"file": ("notes.exe", b"MZ")}, headers={"X-CSRF-Token": csrf}
+    )
+    assert refused.status_code == 415
