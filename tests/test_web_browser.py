@@ -96,11 +96,13 @@ def test_login_upload_review_and_dashboard(server: str, browser: Any, decp_excer
     assert "ORACLE FRANCE" in page.content()
 
     page.goto(f"{server}/review")
-    row = page.locator("tr[id^=pair-]").first
+    row_id = page.locator("tr[id^=pair-]", has_text="ORACLE FRANCE").first.get_attribute("id")
+    row = page.locator(f"tr#{row_id}")
     row.locator("input[name=note]").fill("checked in the register")
     row.locator("button[value=confirmed]").click()
     page.wait_for_url(f"{server}/review")
-    assert "confirmed" in page.locator("tr[id^=pair-]").first.inner_text()
+    assert "confirmed" in page.locator(f"tr#{row_id}").inner_text()
+    assert "reviewer" in page.locator(f"tr#{row_id}").inner_text()
 
 
 def test_viewer_cannot_upload(server: str, browser: Any) -> None:
