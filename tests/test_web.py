@@ -244,3 +244,18 @@ def test_a_broken_file_is_reported_not_a_crash(client: TestClient) -> None:
         "/api/screen", files={"file": ("notes.exe", b"MZ")}, headers={"X-CSRF-Token": csrf}
     )
     assert refused.status_code == 415
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_page_renders_in_both_languages(
+    client: TestClient, decp_excerpt: Path, lang: str
+) -> None:
+    screen_excerpt(client, login(client, "admin"), decp_excerpt)
+    client.get(f"/lang/{lang}")
+    key = client.get("/api/records", params={"group": "Oracle Corporation"}).json()["records"][0]
+    pages = ["/", "/records", "/decisions", "/review", "/upload", "/aia", "/bias", "/admin"]
+    pages += [f"/records/{key['id']}", "/run/companies/oracle.html", "/run/decisions/case-1.html"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}">' in response.text, url
