@@ -155,3 +155,18 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
         assert 'src="http' not in text and 'rel="stylesheet" href="http' not in text, url
     assert client.get("/docs").status_code == 404  # FastAPI's page would load a CDN
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_repeated_failed_sign_ins_are_refused(client: TestClient) -> None:
+    for _ in range(10):
+        page = client.get("/login")
+        wrong = {
+            "username": "admin",
+            "password": "wrong password",
+            "csrf_token": csrf_of(page.text),
+        }
+        assert client.post("/login", data=wrong).status_code == 401
+    page = client.get("/login")
+    right = {"username": "admin", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+    assert client.post("/login", data=right).status_code == 429
+    login(client, "viewer")  # another user is not affected

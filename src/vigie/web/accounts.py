@@ -105,10 +105,25 @@ class AccountStore:
             return None
         return User(username, str(row[0])) if verify_password(password, str(row[1])) else None
 
+    def recent_failures(self, username: str, minutes: int = 15) -> int:
+        """Failed sign-ins for ``username`` in the last ``minutes`` (from the audit log)."""
+        row = (
+            self.connect()
+            .execute(
+                "SELECT count(*) FROM web_audit WHERE action = 'login_failed' AND target = ? "
+                "AND happened_at > ?",
+                [username, _now() - timedelta(minutes=minutes)],
+            )
+            .fetchone()
+        )
+        return int(row[0]) if row else 0
+
     def open_session(self, user: User) -> str:
-        """A new session for ``user``; returns the cookie value (only its digest is stored)."""
+        """A new session for ``user``; returns the cookie value (only its digest is stored).
+        Expired sessions are deleted on the way."""
         token = new_token()
         now = _now()
+        self.connect().execute("DELETE FROM web_sessions WHERE expires_at <= ?", [now])
         self.connect().execute(
             "INSERT INTO web_sessions VALUES (?, ?, ?, ?)",
             [token_digest(token), user.username, now, now + timedelta(hours=self.session_hours)],

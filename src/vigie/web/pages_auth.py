@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vigie.present import LANGUAGES
@@ -22,6 +22,7 @@ from vigie.web.render import page
 from vigie.web.security import csrf_token, new_token
 
 router = APIRouter(include_in_schema=False)
+MAX_FAILURES = 10  # failed sign-ins per user name in 15 minutes before refusing (429)
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
@@ -55,6 +56,8 @@ def login(
 ) -> Response:
     """Check the password, open a session and go to ``next``."""
     state = state_of(request)
+    if state.accounts.recent_failures(username) >= MAX_FAILURES:
+        raise HTTPException(429, "too many failed sign-ins; try again in 15 minutes")
     user = state.accounts.authenticate(username, password)
     if user is None:
         state.accounts.audit(username, "login_failed", username, {})

@@ -50,6 +50,9 @@ class Job:
         }
 
 
+MAX_JOBS = 500
+
+
 class AppState:
     """Everything the request handlers share; built once by :func:`vigie.web.create_app`."""
 
@@ -96,6 +99,8 @@ class AppState:
     def new_job(self, filename: str, username: str) -> Job:
         """Register a screening job."""
         job = Job(uuid.uuid4().hex, filename, username)
+        while len(self.jobs) >= MAX_JOBS:  # the oldest job is forgotten (its run stays)
+            del self.jobs[next(iter(self.jobs))]
         self.jobs[job.id] = job
         return job
 
