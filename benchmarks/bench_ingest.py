@@ -95,7 +95,8 @@ def check_real(root: Path) -> None:
             totals[index] += value
     print(
         f"real data: {len(results)} files under {root}: units read {totals[0]:,} = loaded "
-        f"{totals[1]:,} + rejected {totals[2]:,}; {totals[3]:,} records (awards, contracts)"
+        f"{totals[1]:,} + rejected {totals[2]:,}; {totals[3]:,} records (awards, contracts)",
+        flush=True,
     )
 
 
@@ -120,7 +121,10 @@ def main() -> None:
         with path.open("wb") as handle:
             handle.writelines(lines(samples, args.releases))
         size_mb = path.stat().st_size / 1e6
-        print(f"file: {args.releases:,} releases from {len(samples)} samples, {size_mb:,.0f} MB")
+        print(
+            f"file: {args.releases:,} releases from {len(samples)} samples, {size_mb:,.0f} MB",
+            flush=True,
+        )
         for name in ("import", "ingest"):
             times, cpu = [], []
             for run in range(args.runs):
@@ -141,7 +145,8 @@ def main() -> None:
                 f"{args.releases / median:,.0f} releases/s, {size_mb / median:,.1f} MB/s; "
                 f"records {counts['records']:,}, rejections {counts['rejections']:,}; "
                 f"CPU time median {statistics.median(cpu):.2f} s "
-                f"({args.releases / statistics.median(cpu):,.0f} releases per CPU second)"
+                f"({args.releases / statistics.median(cpu):,.0f} releases per CPU second)",
+                flush=True,
             )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from vigie.assess import (
@@ -165,7 +167,8 @@ def test_amounts_in_several_currencies(matcher: Matcher) -> None:
     records = [
         _record("/marches/0", "Cisco", amount=10.0, currency="EUR"),
         _record("/marches/1", "Cisco", amount=20.0, currency="CHF"),
-        _record("/marches/2", "Splunk", amount=5.0, currency="EUR"),
+        # Splunk is in Cisco's group from its acquisition (2024): a record dated after it
+        replace(_record("/marches/2", "Splunk", amount=5.0, currency="EUR"), date="2025-01-15"),
     ]
     cisco = exposure_by_group(find_supplier_matches(records, matcher))[0]
     assert cisco.amount_by_currency == {"EUR": 15.0, "CHF": 20.0}
@@ -251,7 +254,8 @@ def test_dossiers_in_the_order_given_without_repeats(kb: KnowledgeBase) -> None:
 
 
 def test_dossiers_from_exposures(kb: KnowledgeBase, matcher: Matcher) -> None:
-    records = [_record("/marches/0", "ORACLE FRANCE"), _record("/marches/1", "Mandiant")]
+    mandiant = replace(_record("/marches/1", "Mandiant"), date="2025-01-15")  # Google since 2022
+    records = [_record("/marches/0", "ORACLE FRANCE"), mandiant]
     exposures = exposure_by_group(find_supplier_matches(records, matcher))
     result = dossiers((e.group_id for e in exposures), kb)
     assert [d.group_id for d in result] == ["alphabet", "oracle"]  # by records, then name

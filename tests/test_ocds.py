@@ -15,6 +15,7 @@ from vigie.pipeline import import_file, ingest
 from vigie.sources import Limits, ReadResult, ocds_stream
 from vigie.sources import ocds as ocds_module
 from vigie.sources.codes import INGEST_CODES
+from vigie.sources.files import sha256_file
 from vigie.sources.ocds import read_ocds, stream_ocds
 from vigie.sources.ocds_fast import fast_release
 from vigie.sources.ocds_merge import merge, project
@@ -432,7 +433,56 @@ def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Pa
         _release("ocds-m", "2", "2020-02-01", awards=[amended]),
     ]
     path = _jsonl(tmp_path / "m.jsonl", lines)
-    assert ocds_module.count_ocids(path, "m") == {"ocds-m": 2, "ocds-other": 1}
+    counts, sha = ocds_module.count_ocids(path, "m")
+    assert counts == {"ocds-m": 2, "ocds-other": 1}
+    assert sha == sha256_file(path)
     result = _check(read_ocds(path))
     amounts = {r.record_id: r.amount for r in result.records}
     assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}
+
+
+def test_json_lines_processes_are_written_as_soon_as_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bounded memory: records reach the workspace while the file is still being read."""
+    monkeypatch.setattr(ocds_module, "BATCH", 10)
+    monkeypatch.setattr(ocds_stream, "READ_CHUNK", 4096)
+    releases = [_release(f"o{i}", "1", "2020") for i in range(5000)]
+    path = _jsonl(tmp_path / "p.jsonl", releases)
+    size = path.stat().st_size
+    events: list[tuple[str, int]] = []
+    stream_ocds(
+        path,
+        "p",
+        Limits(),
+        lambda b: events.append(("batch", 0)),
+        lambda n: events.append(("read", n)),
+    )
+    assert events[-1] == ("read", size)
+    reading = [i for i, (kind, n) in enumerate(events) if kind == "read" and size // 2 < n < size]
+    first_batch = next(i for i, (kind, _) in enumerate(events) if kind == "batch")
+    assert reading
+    assert first_batch < reading[-1]  # records were written before the file was all read
+
+
+def test_language_variants_of_text_fields() -> None:
+    for name in ("canada-buyandsell-release.json", "canada-buyandsell-record.json"):
+        (record,) = _check(read_ocds(OCDS / name)).records
+        assert record.title == "Social Media Monitoring"
+        assert record.buyer.name == "Agriculture and Agri-Food Canada"
+        assert (record.buyer.id, record.buyer.country) == ("01", "ca")
+    line = json.dumps({"ocid": "o", "tender": {"title_fr": "Nuage", "title_es": "Nube"}})
+    assert fast_release(line.encode()) == project(json.loads(line))
+    assert project(json.loads(line))["tender"] == {"title_fr": "Nuage", "title_es": "Nube"}
+
+
+def test_fast_path_decodes_language_variants() -> None:
+    value = {
+        "ocid": "o",
+        "tender": {"title_fr": "Nuage", "items": [{"classification": {"description_hy": "x"}}]},
+        "buyer": {"name_ru": "y", "identifier": {"legalName_hy": "z"}},
+        "awards": [{"id": "A", "title_en": "Cloud", "suppliers": [{"name_hy": "s"}]}],
+    }
+    assert fast_release(json.dumps(value).encode()) == project(value)
+    odd = json.dumps({"ocid": "o", "tender": {"title_zh-Hans": "x"}}).encode()
+    assert fast_release(odd) is None  # not a plain language code: general path

@@ -3,20 +3,24 @@ every unit is loaded or rejected."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vigie.sources import ocds_stream
 from vigie.sources.files import Limits
 from vigie.sources.ocds import read_ocds
 from vigie.sources.ocds_fast import fast_release
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project
-from vigie.sources.ocds_values import money, when
+from vigie.sources.ocds_values import money, text, when
 from vigie.sources.records import ReadResult
 
 KEYS = st.sampled_from(
@@ -146,3 +150,45 @@ def test_value_and_date_normalisers(value: Any, date: Any) -> None:
     assert found.amount is None or found.amount >= 0
     published = when(date, "d", notes)
     assert published.day is None or len(published.day) == 10
+
+
+@SETTINGS
+@given(st.text(max_size=30))
+def test_text_fast_path_equals_the_full_cleaning(value: str) -> None:
+    expected = " ".join(re.sub("[\ud800-\udfff]", "\ufffd", value).split()) or None
+    assert text(value) == expected
+
+
+def _reference_lines(data: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    out: list[tuple[int, bytes | None]] = []
+    for number, line in enumerate(lines, 1):
+        if len(line) > limit:
+            out.append((number, None))
+            continue
+        raw = line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line
+        if raw.strip():
+            out.append((number, raw))
+    return out
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from([b"", b"\n", b"ab", b"x" * 17, b"\xef\xbb\xbf", b"  ", b"{}"])),
+    st.integers(min_value=1, max_value=20),
+    st.integers(min_value=1, max_value=9),
+)
+def test_raw_lines_in_chunks_equal_splitting_lines(
+    pieces: list[bytes], limit: int, chunk: int
+) -> None:
+    data = b"".join(pieces)
+    monkey = pytest.MonkeyPatch()
+    try:
+        monkey.setattr(ocds_stream, "MAX_LINE_BYTES", limit)
+        monkey.setattr(ocds_stream, "READ_CHUNK", chunk)
+        found = list(ocds_stream.raw_lines(io.BytesIO(data)))
+    finally:
+        monkey.undo()
+    assert found == _reference_lines(data, limit)

@@ -16,17 +16,20 @@ from vigie import __version__
 from vigie.assess import Finding, GroupExposure, dossiers, exposure_by_group, find_supplier_matches
 from vigie.assess.alternatives import AlternativeView, alternatives_for, shipped_alternatives
 from vigie.assess.decisions import AlternativesFor, CaseDecision, decide, decision_counts
+from vigie.assess.exposure import find_mention_matches, review_candidates
 from vigie.assess.policy import Policy, load_policy
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import DecisionsView, Messages, ReportContent
 from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
+from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult
 from vigie.sources.files import sha256_file
 from vigie.sources.records import Note, ProcurementRecord, Rejection
 from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import ImportInfo, RunRecord, Workspace
+from vigie.store.review import ReviewStore
 
 INPUT_SUFFIXES = input_suffixes()
 ProgressHook = Callable[[int, int, str], None]
@@ -211,11 +214,10 @@ def decide_and_report(
         policy = load_policy(policy)
     t = Messages(options.lang)
     records = categorize_records((record for result in results for record in result.records), t)
-    matcher = Matcher(kb)
-    findings = find_supplier_matches(records, matcher)
+    run_id = uuid.uuid4().hex
+    matcher, findings = find_all(records, kb, workspace, run_id)
     exposures = exposure_by_group(findings)
     cases = decide(findings, kb, policy, _alternatives(kb, matcher, policy))
-    run_id = uuid.uuid4().hex
     summary = build_summary(results, findings, exposures, kb, run_id, records)
     summary["policy"] = {"id": policy.id, "version": policy.version}
     summary["alternatives_version"] = shipped_alternatives().version
@@ -235,6 +237,19 @@ def decide_and_report(
         RunRecord(run_id, __version__, kb.version, summary["inputs"], str(outdir), len(findings))
     )
     return ScreenResult(summary, findings, exposures, outdir, cases)
+
+
+def find_all(
+    records: Sequence[ProcurementRecord], kb: KnowledgeBase, workspace: Workspace, run_id: str
+) -> tuple[Matcher, list[Finding]]:
+    """Suppliers and mentions in texts matched to the knowledge base, with the review
+    judgements of the workspace applied; the pending candidates are recorded for review."""
+    matcher, reviews = Matcher(kb), ReviewStore(workspace.con)
+    judgements = reviews.judgements()
+    findings = find_supplier_matches(records, matcher, judgements)
+    findings += find_mention_matches(records, MentionFinder(kb), findings, judgements)
+    reviews.record_candidates(run_id, review_candidates(findings, matcher))
+    return matcher, findings
 
 
 def _alternatives(kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> AlternativesFor:

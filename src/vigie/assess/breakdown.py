@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from vigie.assess.exposure import Finding
+from vigie.assess.exposure import Finding, tally
 
 KeyOf = Callable[[Finding], str]
 
@@ -33,13 +33,7 @@ def breakdown(findings: Iterable[Finding], key_of: KeyOf) -> list[Slice]:
         if (key, record.source_file, record.position) in counted:
             continue
         counted.add((key, record.source_file, record.position))
-        entry = slices.setdefault(key, Slice(key))
-        entry.records += 1
-        if record.amount is None or record.currency is None:
-            entry.records_without_amount += 1
-        else:
-            totals = entry.amount_by_currency
-            totals[record.currency] = totals.get(record.currency, 0.0) + record.amount
+        tally(slices.setdefault(key, Slice(key)), record)
     return sorted(slices.values(), key=lambda s: (-s.records, s.key))
 
 

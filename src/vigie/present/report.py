@@ -89,6 +89,11 @@ def render_report(lang: str, content: ReportContent) -> str:
         t=t,
         breakdowns=sections,
         charts=charts,
+        group_chart=bar_chart(
+            t("chart_alt"),
+            [Bar(e.group_name, float(e.records), t.number(e.records)) for e in c.exposures],
+            lambda b: t("chart_records_alt", label=b.label, n=b.shown),
+        ),
         labels=labels,
         fact=fact_formatter(t),
         decisions=c.decisions,

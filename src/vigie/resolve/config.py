@@ -44,6 +44,7 @@ class Qualifiers(_Strict):
     leading_words: frozenset[str] = frozenset()
     trailing_symbols: frozenset[str] = frozenset()
     trailing_words: frozenset[str] = frozenset()
+    nationalities: dict[str, str] = Field(default_factory=dict)
 
 
 class MatchingConfig(_Strict):

@@ -21,7 +21,7 @@ class Extra:
     stray: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Observation:
     """What was observed about a name and one candidate alias of one company.
 
@@ -42,6 +42,7 @@ class Observation:
     country: int = 0
     country_note: str = ""
     location_conflict: str = ""
+    legal_forms: str = ""
 
 
 FeatureValue = tuple[float, str]
@@ -96,10 +97,80 @@ def country(obs: Observation) -> FeatureValue:
     return float(obs.country), obs.country_note
 
 
+def legal_form_conflict(obs: Observation) -> FeatureValue:
+    """1 when the name and the alias both carry a legal form and the kinds differ (rigour's
+    generic classes: ``llc`` for SARL, GmbH, Ltd, Inc.; ``jsc`` for SA, AG, plc)."""
+    return (1.0, obs.legal_forms) if obs.legal_forms else (0.0, "")
+
+
 def location_conflict(obs: Observation) -> FeatureValue:
     """1 when the name names a country where the company's own entity has another name."""
     return (1.0, obs.location_conflict) if obs.location_conflict else (0.0, "")
 
+
+# Features whose value is a count of words (not bounded by 1).
+COUNTS = frozenset({"typo_words", "unexplained_words", "stray_characters"})
+
+
+# The value alone, for scoring every candidate quickly (the explanation of the winner uses
+# FEATURES, whose values are the same: tests check that they agree).
+def _name_similarity(o: Observation) -> float:
+    return o.similarity
+
+
+def _typo_words(o: Observation) -> float:
+    return float(len(o.typos))
+
+
+def _short_alias_typo(o: Observation) -> float:
+    return 1.0 if o.typos and o.short_alias else 0.0
+
+
+def _qualifier_words(o: Observation) -> float:
+    return 1.0 if o.extra.qualifiers else 0.0
+
+
+def _unexplained_words(o: Observation) -> float:
+    return float(len(o.extra.unexplained))
+
+
+def _stray_characters(o: Observation) -> float:
+    return float(len(o.extra.stray))
+
+
+def _identifier_match(o: Observation) -> float:
+    return 1.0 if o.identifier > 0 else 0.0
+
+
+def _identifier_conflict(o: Observation) -> float:
+    return 1.0 if o.identifier < 0 else 0.0
+
+
+def _country(o: Observation) -> float:
+    return float(o.country)
+
+
+def _location_conflict(o: Observation) -> float:
+    return 1.0 if o.location_conflict else 0.0
+
+
+def _legal_form_conflict(o: Observation) -> float:
+    return 1.0 if o.legal_forms else 0.0
+
+
+VALUES: dict[str, Callable[[Observation], float]] = {
+    "name_similarity": _name_similarity,
+    "typo_words": _typo_words,
+    "short_alias_typo": _short_alias_typo,
+    "qualifier_words": _qualifier_words,
+    "unexplained_words": _unexplained_words,
+    "stray_characters": _stray_characters,
+    "identifier_match": _identifier_match,
+    "identifier_conflict": _identifier_conflict,
+    "country": _country,
+    "location_conflict": _location_conflict,
+    "legal_form_conflict": _legal_form_conflict,
+}
 
 FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
     f.__name__: f
@@ -114,5 +185,6 @@ FEATURES: dict[str, Callable[[Observation], FeatureValue]] = {
         identifier_conflict,
         country,
         location_conflict,
+        legal_form_conflict,
     )
 }

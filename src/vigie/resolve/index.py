@@ -9,17 +9,21 @@ of common words is still found when it is the whole name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from normality import ascii_text
 from rapidfuzz.distance import OSA
+from rigour.names import extract_org_types
 
 from vigie.kb import Company
 from vigie.resolve.identifiers import identifier_keys
 
 Tokens = tuple[str, ...]
 Key = tuple[str, str]
+_SARL = re.compile(r"(?<![a-z])s\.?\s?a\.?\s?r\.?\s?l\b\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +33,21 @@ class AliasEntry:
     company_id: str
     text: str
     tokens: Tokens
+    forms: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
         """The words joined by single spaces."""
         return " ".join(self.tokens)
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """rigour's generic classes of the legal forms written in a name (``llc``, ``jsc``...).
+
+    "S.à r.l." is read as one form (rigour would see "s.a", société anonyme, in it)."""
+    text = (name if name.isascii() else ascii_text(name)).lower()
+    text = _SARL.sub("sarl", text)
+    return frozenset(generic for _, generic in extract_org_types(text, generic=True))
 
 
 def deletions(word: str) -> Iterator[str]:
@@ -45,15 +59,14 @@ def deletions(word: str) -> Iterator[str]:
 
 def company_names(company: Company) -> tuple[str, ...]:
     """Every name a company is known by: name, aliases and former names (when recorded)."""
-    former: tuple[str, ...] = tuple(getattr(company, "former_names", ()) or ())
-    return (company.name, *company.aliases, *former)
+    return (company.name, *company.aliases, *company.former_names)
 
 
 def company_identifier_keys(company: Company) -> frozenset[Key]:
     """Comparable keys of the company's recorded identifiers (none when not recorded)."""
     keys: set[Key] = set()
-    for ident in getattr(company, "identifiers", ()) or ():
-        keys |= identifier_keys(str(ident.scheme), str(ident.value))
+    for ident in company.identifiers:
+        keys |= identifier_keys(ident.scheme, ident.value)
     return frozenset(keys)
 
 
@@ -70,6 +83,8 @@ class AliasIndex:
     by_identifier: dict[Key, set[str]] = field(default_factory=dict)
     company_keys: dict[str, frozenset[Key]] = field(default_factory=dict)
     frequency: Counter[str] = field(default_factory=Counter)
+    memo_size: int = 200_000
+    _memo: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -86,7 +101,7 @@ class AliasIndex:
                 words = tokens(name)
                 if words and (company.id, words) not in seen:
                     seen.add((company.id, words))
-                    index.aliases.append(AliasEntry(company.id, name, words))
+                    index.aliases.append(AliasEntry(company.id, name, words, legal_forms(name)))
             keys = company_identifier_keys(company)
             index.company_keys[company.id] = keys
             for key in keys:
@@ -119,16 +134,28 @@ class AliasIndex:
         n = self.typo_min_length
         return len(a) >= n and len(b) >= n and OSA.distance(a, b, score_cutoff=1) <= 1
 
-    def anchor_words(self, word: str) -> list[str]:
-        """Anchor words equal to ``word`` or, when it is not a known word, one typo away."""
+    def anchor_words(self, word: str) -> tuple[str, ...]:
+        """Anchor words equal to ``word`` or, when it is not a known word, one typo away.
+
+        Results are remembered on the instance (words repeat across names; the memo is
+        emptied when it reaches ``memo_size`` entries, so memory stays bounded)."""
+        found = self._memo.get(word)
+        if found is None:
+            found = self._anchor_words(word)
+            if len(self._memo) >= self.memo_size:
+                self._memo.clear()
+            self._memo[word] = found
+        return found
+
+    def _anchor_words(self, word: str) -> tuple[str, ...]:
         if word in self.anchors:
-            return [word]
+            return (word,)
         if word in self.vocabulary or len(word) < self.typo_min_length:
-            return []
+            return ()
         found: set[str] = set()
         for variant in deletions(word):
             found |= self.typos.get(variant, set())
-        return sorted(w for w in found if self.same_word(word, w))
+        return tuple(sorted(w for w in found if self.same_word(word, w)))
 
     def candidates(self, words: Tokens, limit: int) -> list[int]:
         """Aliases that may be in the name: whole-name hits, then aliases anchored on its
@@ -137,6 +164,8 @@ class AliasIndex:
         anchors: set[str] = set()
         for word in set(words):
             anchors.update(self.anchor_words(word))
+        if not anchors:
+            return list(found)
         for anchor in sorted(anchors, key=lambda w: (len(self.anchors[w]), w)):
             for i in self.anchors[anchor]:
                 found[i] = None

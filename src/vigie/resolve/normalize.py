@@ -41,6 +41,8 @@ def base_tokens(name: str, max_length: int = 100_000) -> tuple[str, ...]:
 
 def strip_endings(tokens: tuple[str, ...], endings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
     """Remove trailing token sequences (extra legal forms) repeatedly, keeping one token."""
+    if len(tokens) < 2 or all(tokens[-1] != e[-1] for e in endings if e):
+        return tokens
     changed = True
     while changed:
         changed = False

@@ -6,8 +6,11 @@ classes from rigour's name symbols; the configuration adds the few regions rigou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from normality import ascii_text
 from rigour.names import NameTypeTag, analyze_names
 from rigour.territories import lookup_territory
 from rigour.text import is_stopword
@@ -15,6 +18,7 @@ from rigour.text import is_stopword
 from vigie.resolve.config import Qualifiers
 from vigie.resolve.features import Extra
 
+_WORD = re.compile(r"[a-z0-9]+")
 LEADING = "leading"
 TRAILING = "trailing"
 STOP = "stop"
@@ -29,6 +33,7 @@ class WordClassifier:
     config: Qualifiers
     _symbols: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _places: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _territories: dict[str, str] | None = field(default=None, repr=False)
 
     def symbols(self, word: str) -> frozenset[str]:
         """rigour symbol ids of a single word (``CO``, ``GRP``, ``INTL``...)."""
@@ -40,25 +45,45 @@ class WordClassifier:
         return found
 
     def place(self, words: tuple[str, ...]) -> str | None:
-        """The country/territory code named by these words, if any (``pays bas`` -> ``nl``)."""
-        key = " ".join(words)
-        if key not in self._places:
-            code = None
-            if len(key) >= 4 or key in self.config.trailing_words:
-                for text in (key, "-".join(words)):
-                    territory = lookup_territory(text)
-                    if territory is not None:
-                        code = territory.code.split("-")[0]
-                        break
-            self._places[key] = code
-        return self._places[key]
+        """The country/territory code named by these words, if any (``pays bas`` -> ``nl``).
 
-    def leading(self, words: tuple[str, ...]) -> Extra:
-        """Words before the alias: only company words ("compagnie", "groupe", "the")."""
+        Names in many languages come from rigour's territory database; codes (``uk``,
+        ``usa``) are read only for the configured region words."""
+        key = " ".join(words)
+        if key in self._places:
+            return self._places[key]
+        code = self.config.nationalities.get(key)
+        if code is None and key in self.config.trailing_words:
+            territory = lookup_territory(key)
+            code = territory.code if territory is not None else None
+        elif code is None and len(key) >= 4:
+            names = self.territory_names()
+            code = names.get(key) or names.get("".join(words))  # "royaume-uni" is one key
+        if code is not None:
+            code = code.split("-")[0]
+        self._places[key] = code
+        return code
+
+    def territory_names(self) -> dict[str, str]:
+        """Every territory name known to rigour, as normalised words -> territory code."""
+        if self._territories is None:
+            self._territories = {}
+            for name, territory in _rigour_territory_names().items():
+                key = " ".join(_WORD.findall(ascii_text(name).lower()))
+                self._territories.setdefault(key, territory.code)
+        return self._territories
+
+    def leading(self, words: tuple[str, ...], lost: bool = False) -> Extra:
+        """Words before the alias: only company words ("compagnie", "groupe", "the").
+
+        ``lost``: the name had letters lost at the source (U+FFFD); a word that is one of the
+        leading words with one or two letters missing then counts ("Soci?t?" -> ``socit``)."""
         good = [
             w
             for w in words
-            if w in self.config.leading_words or self.symbols(w) & self.config.leading_symbols
+            if w in self.config.leading_words
+            or self.symbols(w) & self.config.leading_symbols
+            or (lost and any(_lost_letters(w, q) for q in self.config.leading_words))
         ]
         bad = tuple(w for w in words if w not in good)
         return Extra(tuple(good), bad)
@@ -103,3 +128,22 @@ class WordClassifier:
             if code:
                 return size, code
         return (1, None) if words[start] in self.config.trailing_words else (0, None)
+
+
+def _rigour_territory_names() -> dict[str, Any]:
+    """rigour's name -> territory table (names, other-language names and places), or an empty
+    table if this rigour version does not have it (then only region words qualify)."""
+    try:
+        from rigour.territories.lookup import _get_territory_names  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the installed rigour
+        return {}
+    names: dict[str, Any] = _get_territory_names()
+    return names
+
+
+def _lost_letters(word: str, full: str) -> bool:
+    """``word`` is ``full`` with one or two letters missing (in order)."""
+    if not 0 < len(full) - len(word) <= 2:
+        return False
+    letters = iter(full)
+    return all(c in letters for c in word)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from vigie.resolve.config import MatchingConfig
-from vigie.resolve.features import FEATURES, Observation
+from vigie.resolve.features import COUNTS, FEATURES, VALUES, Observation
 
 Tokens = tuple[str, ...]
 
@@ -34,6 +34,12 @@ def align(
     """Where the alias's words appear in the name, in order and next to each other
     (each equal or one typo apart): ``(start, end)``; the first exact place wins."""
     n = len(alias)
+    if n == 1:  # the common case, without slicing
+        word = alias[0]
+        if word in words:
+            start = words.index(word)
+            return start, start + 1
+        return next(((i, i + 1) for i, w in enumerate(words) if same_word(w, word)), None)
     best: tuple[int, int] | None = None
     for start in range(len(words) - n + 1):
         window = words[start : start + n]
@@ -49,14 +55,37 @@ def similarity(aligned: str, alias: str) -> float:
     return 1.0 if aligned == alias else round(fuzz.ratio(aligned, alias) / 100, 4)
 
 
-def score(obs: Observation, config: MatchingConfig) -> tuple[float, tuple[Contribution, ...]]:
-    """Sum of weight x value over the configured features, clipped to [0, 1], 4 decimals."""
+Weighted = tuple[tuple[Callable[[Observation], float], float], ...]
+
+
+def weighted(config: MatchingConfig) -> Weighted:
+    """(value function, weight) of each configured feature, in order, ready for :func:`score`."""
+    return tuple((VALUES[spec.name], spec.weight) for spec in config.features)
+
+
+def score(obs: Observation, features: Weighted) -> float:
+    """Sum of weight x value over the features, clipped to [0, 1], 4 decimals."""
+    total = 0.0
+    for value, weight in features:
+        total += weight * value(obs)
+    return round(min(1.0, max(0.0, total)), 4)
+
+
+def contributions(obs: Observation, config: MatchingConfig) -> tuple[Contribution, ...]:
+    """Each configured feature's value, weight and detail, in the declared order."""
     parts = []
     for spec in config.features:
         value, detail = FEATURES[spec.name](obs)
         parts.append(Contribution(spec.name, value, spec.weight, detail))
-    total = sum(p.points for p in parts)
-    return round(min(1.0, max(0.0, total)), 4), tuple(parts)
+    return tuple(parts)
+
+
+def ceiling(config: MatchingConfig) -> float | None:
+    """The highest score a candidate could reach before counting its unexplained words
+    (None when a count feature has a positive weight: no such bound)."""
+    if any(f.name in COUNTS and f.weight > 0 for f in config.features):
+        return None
+    return sum(max(0.0, f.weight) for f in config.features if f.name not in COUNTS)
 
 
 def explain(alias_text: str, company_id: str, total: float, parts: tuple[Contribution, ...]) -> str:

@@ -22,9 +22,11 @@ from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
 from vigie.sources.ocds_stream import (
+    PROGRESS_EVERY,
     Batch,
     BatchSink,
     Broken,
+    HashingReader,
     Item,
     ProgressFn,
     StreamSummary,
@@ -128,8 +130,11 @@ def stream_ocds(
     projected state of each process (the fields vigie reads) until the end of the file.
     """
     reading = _Reading(label, sink)
-    if plain_json_lines(path):
-        reading.expected = count_ocids(path, label)
+    sha256 = None
+    size = path.stat().st_size
+    if plain_json_lines(path):  # two passes: each is half of the progress
+        reading.expected, sha256 = count_ocids(path, label, _half(progress, 0))
+        progress = _half(progress, size // 2)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
@@ -139,12 +144,11 @@ def stream_ocds(
     finally:
         if collecting:
             gc.enable()
-    size = path.stat().st_size
     if progress:
         progress(size)
     return StreamSummary(
         label,
-        sha256_file(path),
+        sha256 or sha256_file(path),
         size,
         FORMAT,
         reading.units,
@@ -171,7 +175,7 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     """Validate one unit and add its states to their process; returns the next sequence."""
     states = _states(unit)
     if isinstance(states, Note):
-        excerpt = shown(unit.value) if not isinstance(unit.value, Mapping) else ""
+        excerpt = shown(unit.value) if not isinstance(unit.value, dict) else ""
         reading.reject(Broken(unit.source_file, unit.position, unit.line, states, excerpt))
         return seq
     origin = Origin(unit.source_file, unit.position, unit.line)
@@ -191,10 +195,10 @@ def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
     if unit.projected:
         ocid = _ocid(value)
         return [(ocid, value)] if ocid else Note.of("ocds_no_ocid")
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return Note.of("not_object", kind=type(value).__name__)
     compiled = value.get("compiledRelease")
-    if isinstance(compiled, Mapping):
+    if isinstance(compiled, dict):
         ocid = _ocid(compiled) or _ocid(value)
         return [(ocid, project(compiled))] if ocid else Note.of("ocds_no_ocid")
     releases = value.get("releases")
@@ -208,7 +212,7 @@ def _record_states(
     record: Mapping[str, Any], releases: list[Any]
 ) -> list[tuple[str, dict[str, Any]]] | Note:
     """A record without compiled release: its embedded releases (links give nothing to read)."""
-    embedded = [r for r in releases if isinstance(r, Mapping) and set(r) - _LINKED_ONLY]
+    embedded = [r for r in releases if isinstance(r, dict) and set(r) - _LINKED_ONLY]
     if not embedded:
         return Note.of("ocds_linked_only")
     ocid = _ocid(record)
@@ -245,14 +249,28 @@ def _emit(reading: _Reading, entries: list[_Entry]) -> None:
         reading.flush()
 
 
-def count_ocids(path: Path, label: str) -> dict[str, int]:
+def _half(progress: ProgressFn | None, offset: int) -> ProgressFn | None:
+    """Progress of one of two passes over a file: half the bytes, after ``offset``."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda n: report(offset + n // 2)
+
+
+def count_ocids(
+    path: Path, label: str, progress: ProgressFn | None = None
+) -> tuple[dict[str, int], str]:
     """First pass over a JSON-lines file: how many releases each ocid has, so that a process
-    can be emitted (and forgotten) as soon as its last release is read."""
+    can be emitted (and forgotten) as soon as its last release is read; and the file's SHA-256,
+    computed on the way."""
     counts: dict[str, int] = {}
-    with path.open("rb") as handle:
+    with path.open("rb") as raw_handle:
+        handle = HashingReader(raw_handle)
         for number, raw in raw_lines(handle):
             if raw is None:
                 continue
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(handle.tell())
             ocid = fast_ocid(raw)
             if ocid is not None:
                 key = ocid.strip()
@@ -262,7 +280,7 @@ def count_ocids(path: Path, label: str) -> dict[str, int]:
                 states = _states(item) if isinstance(item, Unit) else None
                 for found, _ in states if isinstance(states, list) else ():
                     counts[found] = counts.get(found, 0) + 1
-    return counts
+    return counts, handle.hexdigest()
 
 
 def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:

@@ -9,7 +9,9 @@ and gives the same dict as ``project(json.loads(line))``. Any line it cannot tak
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from functools import lru_cache
+from typing import Any, get_type_hints
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
@@ -108,12 +110,65 @@ class _Release(Struct, omit_defaults=True):
 
 
 _DECODER = msgspec.json.Decoder(_Release)
+_LANGUAGE_VARIANT = re.compile(rb'"(?:title|description|name|legalName)_([^"\\]*)"')
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}$")
+_VARIANTS: dict[type[Struct], tuple[str, ...]] = {
+    _Identifier: ("legalName",),
+    _Org: ("name",),
+    _Class: ("description",),
+    _Tender: ("title", "description"),
+    _Award: ("title", "description"),
+    _Contract: ("title", "description"),
+}
+MAX_DECODERS = 64
+
+
+def _with_languages(base: type[Struct], languages: tuple[str, ...], made: dict[Any, Any]) -> Any:
+    """``base`` with its text fields' variants for ``languages`` added, and its nested types
+    replaced by theirs (built once per set of languages)."""
+    if base in made:
+        return made[base]
+    fields: list[tuple[str, Any, Any]] = []
+    for name, hint in get_type_hints(base).items():
+        fields.append((name, _retype(hint, languages, made), UNSET))
+    for field in _VARIANTS.get(base, ()):
+        fields.extend((f"{field}_{lang}", Leaf, UNSET) for lang in languages)
+    made[base] = msgspec.defstruct(base.__name__, fields, omit_defaults=True)
+    return made[base]
+
+
+def _retype(hint: Any, languages: tuple[str, ...], made: dict[Any, Any]) -> Any:
+    if isinstance(hint, type) and issubclass(hint, Struct):
+        return _with_languages(hint, languages, made)
+    args = getattr(hint, "__args__", None)
+    if not args:
+        return hint
+    retyped = tuple(_retype(arg, languages, made) for arg in args)
+    if getattr(hint, "__origin__", None) is list:
+        return list[retyped[0]]  # type: ignore[valid-type]
+    result = retyped[0]
+    for arg in retyped[1:]:
+        result = result | arg
+    return result
+
+
+@lru_cache(maxsize=MAX_DECODERS)
+def _decoder(languages: tuple[str, ...]) -> msgspec.json.Decoder[Any]:
+    if not languages:
+        return _DECODER
+    return msgspec.json.Decoder(_with_languages(_Release, languages, {}))
 
 
 def fast_release(line: bytes) -> dict[str, Any] | None:
-    """The projected release of a JSON line, or ``None`` to use the general path."""
+    """The projected release of a JSON line, or ``None`` to use the general path.
+
+    Language variants of text fields (``title_en``, ``name_hy``) are decoded by structures
+    extended with those fields for the languages found in the line."""
+    found = {m.decode("utf-8", "replace") for m in _LANGUAGE_VARIANT.findall(line)}
+    if not all(_LANGUAGE.match(lang) for lang in found):
+        return None
     try:
-        release = _DECODER.decode(line)
+        release = _decoder(tuple(sorted(found))).decode(line)
     except (msgspec.DecodeError, RecursionError, ValueError, OverflowError):
         return None
     if (

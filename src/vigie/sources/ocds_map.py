@@ -59,13 +59,13 @@ def process_records(
         _buyer(state, parties, tender),
         tender,
     )
-    awards = [a for a in _list(state.get("awards")) if isinstance(a, Mapping)]
+    awards = [a for a in _list(state.get("awards")) if isinstance(a, dict)]
     by_id = {str(a.get("id")): a for a in awards if a.get("id") is not None}
     records: list[ProcurementRecord] = []
     warnings: list[Warning_] = []
     used: set[str] = set()
     for index, contract in enumerate(_list(state.get("contracts"))):
-        if not isinstance(contract, Mapping):
+        if not isinstance(contract, dict):
             continue
         award_id = contract.get("awardID")
         award = by_id.get(str(award_id)) if award_id is not None else None
@@ -99,7 +99,7 @@ def _contract(
 ) -> _Draft:
     notes: list[Note] = []
     value = contract.get("value")
-    if not isinstance(value, Mapping) and award is not None:
+    if not isinstance(value, dict) and award is not None:
         value = award.get("value")
     status = text(contract.get("status"))
     if status in NOT_COUNTED_CONTRACT:
@@ -197,8 +197,24 @@ def _codes(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any]) -> lis
 
 def _first(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any], key: str) -> str | None:
     for part in (*parts, tender):
-        found = text(part.get(key))
+        found = localized(part, key)
         if found:
+            return found
+    return None
+
+
+def localized(obj: Mapping[str, Any], key: str) -> str | None:
+    """``obj[key]``, else its English variant (``key_en``), French (``key_fr``), else any."""
+    found = text(obj.get(key))
+    if found is not None:
+        return found
+    for variant in (f"{key}_en", f"{key}_fr"):
+        found = text(obj.get(variant))
+        if found is not None:
+            return found
+    prefix = key + "_"
+    for name, value in obj.items():
+        if name.startswith(prefix) and (found := text(value)) is not None:
             return found
     return None
 
@@ -206,7 +222,7 @@ def _first(parts: Sequence[Mapping[str, Any]], tender: Mapping[str, Any], key: s
 def _party_index(parties: Any) -> dict[str, Mapping[str, Any]]:
     index: dict[str, Mapping[str, Any]] = {}
     for party in _list(parties):
-        if isinstance(party, Mapping) and party.get("id") is not None:
+        if isinstance(party, dict) and party.get("id") is not None:
             index.setdefault(str(party["id"]), party)
     return index
 
@@ -214,13 +230,13 @@ def _party_index(parties: Any) -> dict[str, Mapping[str, Any]]:
 def _buyer(
     state: Mapping[str, Any], parties: dict[str, Mapping[str, Any]], tender: Mapping[str, Any]
 ) -> Party:
-    if isinstance(state.get("buyer"), Mapping):
+    if isinstance(state.get("buyer"), dict):
         return _party(state["buyer"], parties)
     for party in parties.values():
         roles = party.get("roles")
         if isinstance(roles, list) and "buyer" in roles:
             return _party(party, parties)
-    if isinstance(tender.get("procuringEntity"), Mapping):
+    if isinstance(tender.get("procuringEntity"), dict):
         return _party(tender["procuringEntity"], parties)
     return _NO_PARTY
 
@@ -228,7 +244,7 @@ def _buyer(
 def _suppliers(process: _Process, award: Mapping[str, Any], notes: list[Note]) -> tuple[Party, ...]:
     found = []
     for ref in _list(award.get("suppliers")):
-        if not isinstance(ref, Mapping):
+        if not isinstance(ref, dict):
             continue
         party = _party(ref, process.parties)
         if party.name is None and party.id is None:
@@ -245,7 +261,7 @@ def _party(ref: Mapping[str, Any], parties: Mapping[str, Mapping[str, Any]]) -> 
     name = identifier_id = scheme = country = None
     for source in sources:
         identifier = _mapping(source.get("identifier"))
-        name = name or text(source.get("name")) or text(identifier.get("legalName"))
+        name = name or localized(source, "name") or localized(identifier, "legalName")
         identifier_id = identifier_id or text(identifier.get("id"))
         scheme = scheme or text(identifier.get("scheme"))
         country = country or _country(_mapping(source.get("address")))
@@ -263,7 +279,7 @@ def _country(address: Mapping[str, Any]) -> str | None:
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> Sequence[Any]:

@@ -78,17 +78,27 @@ PROJECTION: Spec = {
 }
 
 
+LANGUAGE_FIELDS = frozenset({"title", "description", "name", "legalName"})
+"""Text fields that OCDS lets publishers give per language (``title_fr``, ``name_en``...)."""
+
+
 def project(value: Mapping[str, Any], spec: Spec = PROJECTION) -> dict[str, Any]:
     """The fields of ``value`` named by ``spec``; arrays keep the projection of each element.
 
     A leaf keeps a scalar, or a list of scalars; a structure where a scalar is expected is kept
     as a marker (``"<dict>"``) so that readers report it instead of reading a structure.
+    Language variants of the text fields (``title_en``) are kept beside them.
     """
     out: dict[str, Any] = {}
     for key, sub in spec.items():
         if key not in value:
             continue
         out[key] = _project_value(value[key], sub)
+    if not LANGUAGE_FIELDS.isdisjoint(spec):
+        for key, item in value.items():
+            base, sep, _ = key.partition("_")
+            if sep and base in LANGUAGE_FIELDS and base in spec and _scalar(item):
+                out[key] = item
     return out
 
 
@@ -97,10 +107,10 @@ def _project_value(value: Any, sub: Spec | None) -> Any:
         if isinstance(value, list):
             return [v if _scalar(v) else f"<{type(v).__name__}>" for v in value]
         return value if _scalar(value) else f"<{type(value).__name__}>"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return project(value, sub)
     if isinstance(value, list):
-        return [project(v, sub) if isinstance(v, Mapping) else _marker(v) for v in value]
+        return [project(v, sub) if isinstance(v, dict) else _marker(v) for v in value]
     return value if value is None else _marker(value)
 
 
@@ -125,9 +135,9 @@ def _merge_object(target: Mapping[str, Any], source: Mapping[str, Any]) -> dict[
     for key, value in source.items():
         if value is None:
             out.pop(key, None)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict):
             current = out.get(key)
-            out[key] = _merge_object(current if isinstance(current, Mapping) else {}, value)
+            out[key] = _merge_object(current if isinstance(current, dict) else {}, value)
         elif isinstance(value, list):
             current = out.get(key)
             if key in WHOLE_LIST or not isinstance(current, list) or not _identified(value):
@@ -140,7 +150,7 @@ def _merge_object(target: Mapping[str, Any], source: Mapping[str, Any]) -> dict[
 
 
 def _identified(items: list[Any]) -> bool:
-    return all(isinstance(i, Mapping) and _scalar(i.get("id")) and "id" in i for i in items)
+    return all(isinstance(i, dict) and _scalar(i.get("id")) and "id" in i for i in items)
 
 
 def _merge_by_id(current: list[Any], new: list[Any]) -> list[Any]:

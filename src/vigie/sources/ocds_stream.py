@@ -12,10 +12,11 @@ element by element with ijson; smaller documents are parsed whole.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -32,6 +33,7 @@ IN_MEMORY_BYTES = 32 << 20
 """Documents up to this size are parsed whole; larger ones are streamed element by element."""
 MAX_LINE_BYTES = 256 << 20
 """Longest JSON line read; a longer line is one rejection."""
+READ_CHUNK = 4 << 20
 EXCERPT = 200
 PROGRESS_EVERY = 2000
 
@@ -155,23 +157,67 @@ def parse_json(data: bytes | str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each non-blank line; ``None`` for a line over the limit."""
+class HashingReader:
+    """A binary file read while hashing every byte read (SHA-256)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        """The next ``size`` bytes, hashed."""
+        data = self._handle.read(size)
+        self._digest.update(data)
+        return data
+
+    def tell(self) -> int:
+        """Bytes read so far."""
+        return self._handle.tell()
+
+    def hexdigest(self) -> str:
+        """SHA-256 of what was read, in hex."""
+        return self._digest.hexdigest()
+
+
+def raw_lines(handle: IO[bytes] | HashingReader) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line, read in large chunks; ``None`` for a line
+    over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept)."""
     number = 0
-    while True:
-        raw = handle.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield number, None
+    pending: list[bytes] = []
+    pending_size = 0
+    skipping = False
+    while chunk := handle.read(READ_CHUNK):
+        parts = chunk.split(b"\n")
+        tail = parts.pop()
+        for index, part in enumerate(parts):
+            raw = b"".join((*pending, part)) if index == 0 and pending else part
+            if index == 0:
+                pending, pending_size = [], 0
+                if skipping:
+                    skipping = False
+                    continue
+            number += 1
+            yield from _checked(number, raw)
+        if skipping:
             continue
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[3:]
-        if raw.strip():
-            yield number, raw
+        pending.append(tail)
+        pending_size += len(tail)
+        if pending_size > MAX_LINE_BYTES:
+            number += 1
+            yield number, None
+            pending, pending_size, skipping = [], 0, True
+    if pending and not skipping:
+        yield from _checked(number + 1, b"".join(pending))
+
+
+def _checked(number: int, raw: bytes) -> Iterator[tuple[int, bytes | None]]:
+    if len(raw) > MAX_LINE_BYTES:
+        yield number, None
+        return
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    if raw.strip():
+        yield number, raw
 
 
 def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
@@ -225,7 +271,7 @@ def expand(value: Any, label: str, pointer: str, line: int, nested: bool = False
         for index, element in enumerate(value):
             yield from expand(element, label, f"{pointer}/{index}", line, nested=True)
         return
-    if isinstance(value, Mapping) and "ocid" not in value:
+    if isinstance(value, dict) and "ocid" not in value:
         for key in ("releases", "records"):
             elements = value.get(key)
             if isinstance(elements, list):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,12 +27,18 @@ MAX_TEXT = 10_000
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-_UNCLEAN = re.compile(r"\s\s|[^\S ]|^\s|\s$|[\ud800-\udfff]")
-
-
 def text(value: Any) -> str | None:
     """A published text, spaces collapsed; numbers as text; anything else ``None``."""
-    if type(value) is str and value and len(value) <= MAX_TEXT and not _UNCLEAN.search(value):
+    if (
+        type(value) is str
+        and value
+        and len(value) <= MAX_TEXT
+        # printable: no separator other than the ASCII space, no control, no surrogate
+        and value.isprintable()
+        and "  " not in value
+        and value[0] != " "
+        and value[-1] != " "
+    ):
         return value
     if isinstance(value, bool) or value is None:
         return None
@@ -71,7 +77,7 @@ def money(value: Any, where: str, notes: list[Note]) -> Money:
     others) and a ``currency_unknown`` note says so. Lowercase codes and known misspellings are
     repaired (``currency_repaired``).
     """
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return Money(None, None)
     amount = _amount(value.get("amount"), where, notes)
     currency = normalize_currency(value.get("currency"))
@@ -154,7 +160,7 @@ def _parse(raw: str) -> dt.datetime | None:
 
 def classification(value: Any) -> Classification | None:
     """A ``Classification`` object as (upper-cased scheme, code, description)."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return None
     scheme = text(value.get("scheme"))
     code = text(value.get("id"))
@@ -170,7 +176,7 @@ def item_classifications(items: Any) -> list[Classification]:
     seen: set[tuple[Any, Any]] = set()
     found: dict[tuple[str, str], Classification] = {}
     for item in items:
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             continue
         _collect(item.get("classification"), seen, found)
         extra = item.get("additionalClassifications")
@@ -183,7 +189,7 @@ def item_classifications(items: Any) -> list[Classification]:
 def _collect(
     raw: Any, seen: set[tuple[Any, Any]], found: dict[tuple[str, str], Classification]
 ) -> None:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return
     key = (raw.get("scheme"), raw.get("id"))
     try:

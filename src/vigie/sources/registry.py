@@ -5,8 +5,14 @@ a :class:`ReadResult`, and ``sniff(head, name)`` telling from the first bytes of
 the first member of a zip) whether the reader recognises it. Readers that can write to the
 workspace batch by batch, for files larger than memory, also give ``stream``.
 
-Adding a reader is one line in :data:`READERS`; more specific readers come first, since the
-first whose ``sniff`` answers yes is chosen.
+Adding a reader is one line in :data:`READERS`, for a module that exports ``FORMAT``, a reader
+``read_x(path, label=None, limits=None) -> ReadResult`` and ``sniff(head, name) -> bool``::
+
+    ReaderSpec(ted.FORMAT, __version__, ted.read_ted, ted.sniff, suffixes=(".xml",)),
+
+More specific readers come first, since the first whose ``sniff`` answers yes is chosen (a
+DECP v2 reader before DECP v1, as both have ``"marches"``). A reader whose version changes has
+its files read again; ``name@version`` is the workspace import key.
 """
 
 from __future__ import annotations
