@@ -118,22 +118,46 @@ def make_app_again(tmp_path: Path, kb: KnowledgeBase):  # type: ignore[no-untype
     return create_app(WebSettings(workspace=tmp_path / "ws.duckdb", secure_cookies=False), kb)
 
 
-def test_review_records_who_and_when(client: TestClient, decp_excerpt: Path) -> None:
+def _pending_oracle(client: TestClient) -> list[dict[str, object]]:
+    items = client.get("/api/review").json()
+    return [i for i in items if str(i["company_id"]).startswith("oracle") and not i["status"]]
+
+
+def test_review_records_who_and_when_and_is_applied(client: TestClient, decp_excerpt: Path) -> None:
     csrf = login(client, "reviewer")
     screen_excerpt(client, csrf, decp_excerpt)
-    items = client.get("/api/review").json()
-    assert items and not items[0]["status"]
-    pair = items[0]["pair_id"]
+    (supplier,) = _pending_oracle(client)
+    assert (supplier["kind"], supplier["subject_text"]) == ("supplier", "ORACLE FRANCE")
     page = client.post(
-        f"/review/{pair}", data={"status": "rejected", "note": "homonym", "csrf_token": csrf}
+        f"/review/{supplier['pair_id']}",
+        data={"status": "rejected", "note": "homonym", "csrf_token": csrf},
     )
     assert page.status_code == 200
-    judged = {i["pair_id"]: i for i in client.get("/api/review").json()}[pair]
+    judged = {i["pair_id"]: i for i in client.get("/api/review").json()}[supplier["pair_id"]]
     assert judged["status"] == "rejected" and judged["reviewer"] == "reviewer"
-    assert judged["reviewed_at"]
+    assert judged["reviewed_at"] and judged["note"] == "homonym"
+    # Applied by the analysis: the supplier match is gone; the title's mention of Oracle
+    # is now a finding of its own, and a candidate for review.
+    (record,) = client.get("/api/records", params={"group": "Oracle Corporation"}).json()["records"]
+    assert [m["kind"] for m in record["matches"]] == ["mention"]
+    (mention,) = _pending_oracle(client)
+    assert mention["kind"] == "mention"
+    rejected = client.post(
+        f"/api/review/{mention['pair_id']}",
+        json={"status": "rejected"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert rejected.status_code == 200
+    assert client.get("/api/records", params={"group": "Oracle Corporation"}).json()["total"] == 0
+    again = screen_excerpt(client, csrf, decp_excerpt)["summary"]  # the next run applies them
+    assert isinstance(again, dict) and "Oracle Corporation" not in again["by_group"]
     accounts: AccountStore = client.app.state.vigie.accounts  # type: ignore[attr-defined]
     actions = [e.action for e in accounts.audit_log()]
-    assert "judgement" in actions and "screen" in actions and "login" in actions
+    assert actions.count("judgement") == 2 and "screen" in actions and "login" in actions
+    unknown = client.post(
+        "/api/review/000000000000", json={"status": "confirmed"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert unknown.status_code == 404
 
 
 def test_language_from_cookie_and_header(client: TestClient) -> None:

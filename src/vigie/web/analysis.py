@@ -1,7 +1,8 @@
 """The workspace as the web pages see it: every imported record screened under one policy.
 
 :func:`analyse` composes the library steps of :func:`vigie.pipeline.screen` (categorise,
-match suppliers, aggregate exposure, decide) over every file imported in the workspace; the
+match suppliers and mentions with the review judgements applied, aggregate exposure, decide)
+over every file imported in the workspace; the
 result is computed once and replaced after each screening run. Filters and breakdowns reuse
 :mod:`vigie.assess.breakdown`.
 """
@@ -15,14 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vigie import __version__
-from vigie.assess import Finding, GroupExposure, exposure_by_group, find_supplier_matches
+from vigie.assess import Finding, GroupExposure, exposure_by_group
 from vigie.assess.breakdown import KeyOf, Slice, breakdown, by_buyer, by_category, by_group, by_year
 from vigie.assess.decisions import CaseDecision, decide
 from vigie.assess.policy import Policy
 from vigie.kb import KnowledgeBase
-from vigie.pipeline import _alternatives
+from vigie.pipeline import _alternatives, find_all
 from vigie.present import Messages
-from vigie.resolve import Matcher
 from vigie.sources.records import ProcurementRecord
 from vigie.sources.taxonomy import categorize_records
 from vigie.store import Workspace
@@ -107,12 +107,14 @@ def breakdowns(findings: Sequence[Finding]) -> dict[str, list[Slice]]:
     return {name: breakdown(findings, key_of) for name, key_of in DIMENSIONS.items()}
 
 
-def analyse(workspace: Workspace, kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> Analysis:
-    """Screen every record imported in the workspace (nothing is written)."""
+def analyse(workspace: Workspace, kb: KnowledgeBase, policy: Policy) -> Analysis:
+    """Screen every record imported in the workspace, with the review judgements applied
+    (as :func:`vigie.pipeline.find_all` does: the pending candidates are recorded for review
+    under the run id ``web``; no other output is written)."""
     loaded = [workspace.load(sha, path) for sha, path in workspace.imports()]
     t = Messages("en")
     records = categorize_records((r for result in loaded for r in result.records), t)
-    findings = find_supplier_matches(records, matcher)
+    matcher, findings = find_all(records, kb, workspace, "web")
     cases = decide(findings, kb, policy, _alternatives(kb, matcher, policy))
     return Analysis(
         records={record_key(r): r for r in records},

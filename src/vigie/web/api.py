@@ -211,16 +211,19 @@ async def bias(
 def review_items(request: Request, user: Viewer) -> list[dict[str, Any]]:
     """Candidate matches with their latest judgement (pending first)."""
     state = state_of(request)
-    items = state.reviews.items(state.analysis().findings)
-    return [{name: getattr(i, name) for name in ReviewItem.__slots__} for i in items]
+    state.analysis()  # candidates of the workspace are recorded by the analysis
+    return [
+        {name: getattr(i, name) for name in ReviewItem.__slots__} for i in state.reviews.items()
+    ]
 
 
 @router.post("/review/{pair}")
 def review_judge(pair: str, body: Judgement, request: Request, user: Reviewer) -> dict[str, str]:
-    """Confirm or reject a candidate pair (recorded with who and when)."""
+    """Confirm or reject a candidate pair (recorded with who and when, applied by the next
+    analysis and screening runs)."""
     state = state_of(request)
     try:
-        state.reviews.judge(pair, body.status, user.username, body.note, state.analysis().findings)
+        state.judge(pair, body.status, user.username, body.note)
     except KeyError:
         raise HTTPException(404, "no such candidate") from None
     return {"pair_id": pair, "status": body.status, "reviewer": user.username}

@@ -31,8 +31,8 @@ Admin = Annotated[User, Depends(page_role("admin"))]
 def review_queue(request: Request, user: Viewer) -> Response:
     """Candidate matches, pending first, with the latest judgement of each."""
     state = state_of(request)
-    items = state.reviews.items(state.analysis().findings)
-    return page(request, "review.html.j2", items=items)
+    state.analysis()  # candidates of the workspace are recorded by the analysis
+    return page(request, "review.html.j2", items=state.reviews.items())
 
 
 @router.post("/review/{pair}")
@@ -48,7 +48,7 @@ def review_judge(
     if status not in STATUSES:
         raise HTTPException(422, "status must be confirmed or rejected")
     try:
-        state.reviews.judge(pair, status, user.username, note, state.analysis().findings)
+        state.judge(pair, status, user.username, note)
     except KeyError:
         raise HTTPException(404, "no such candidate") from None
     return RedirectResponse("/review", status_code=303)

@@ -25,6 +25,7 @@ def record_out(key: str, record: ProcurementRecord, findings: Sequence[Finding])
         suppliers=[s.name for s in record.suppliers],
         matches=[
             {
+                "kind": f.match_kind,
                 "supplier": f.supplier.name,
                 "company_id": f.match.company_id,
                 "group_id": f.match.group_id,

@@ -1,27 +1,27 @@
-"""The review queue of matches: candidates, confirm or reject, with who and when.
+"""The review queue of matches, on the matching layer's review store (``vigie.store.review``).
 
-Until the match branch's review store (``vigie.store.review``) is on main,
-:class:`AuditReviewQueue` derives the candidates from the workspace's findings and keeps
-the judgements in the web audit log (append-only, the latest one of a pair counts).
+Candidates are recorded by every screening run; a reviewer confirms or rejects one, and the
+next run (and the server's analysis) applies the latest judgement of each pair. Each
+judgement is also written to the web audit log with who and when.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass
 
-from vigie.assess import Finding
-from vigie.web.accounts import AccountStore
+from vigie.store.review import STATUSES, ReviewStore
+from vigie.web.accounts import AccountStore, Connect
 
-STATUSES = ("confirmed", "rejected")
+__all__ = ["STATUSES", "ReviewItem", "ReviewQueue"]
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """A (supplier name, company) pair found by screening, with its latest judgement."""
+    """A (supplier name or text, company) pair found by screening, with its latest judgement."""
 
     pair_id: str
+    kind: str
     subject_text: str
     company_id: str
     company_name: str
@@ -29,75 +29,48 @@ class ReviewItem:
     score: float
     explanation: str
     records: int
+    example: str
     status: str = ""
     reviewer: str = ""
     reviewed_at: str = ""
+    note: str = ""
 
 
-def pair_id(subject: str, company_id: str) -> str:
-    """A short stable id of a (supplier name, company) pair."""
-    raw = "\x1f".join(("supplier", subject.casefold().strip(), company_id)).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()[:12]
+class ReviewQueue:
+    """The review store of the workspace, seen by the web pages and the API."""
 
-
-def candidates(findings: Sequence[Finding]) -> dict[str, ReviewItem]:
-    """One candidate per (supplier name, company), with the number of records."""
-    out: dict[str, ReviewItem] = {}
-    counts: dict[str, int] = {}
-    for finding in findings:
-        name = finding.supplier.name or ""
-        pid = pair_id(name, finding.match.company_id)
-        counts[pid] = counts.get(pid, 0) + 1
-        if pid not in out:
-            m = finding.match
-            out[pid] = ReviewItem(
-                pid, name, m.company_id, m.company_name, m.group_name, m.score, m.explanation, 0
-            )
-    return {pid: replace(item, records=counts[pid]) for pid, item in out.items()}
-
-
-class AuditReviewQueue:
-    """Judgements kept in the web audit log (action ``judgement``, target the pair id)."""
-
-    def __init__(self, accounts: AccountStore) -> None:
+    def __init__(self, connect: Connect, accounts: AccountStore) -> None:
+        self.connect = connect
         self.accounts = accounts
+        self._lock = threading.Lock()
 
-    def latest(self) -> dict[str, tuple[str, str, str]]:
-        """pair id -> (status, reviewer, when) of its latest judgement."""
-        rows = (
-            self.accounts.connect()
-            .execute(
-                "SELECT target, json_extract_string(detail, '$.status'), username, happened_at "
-                "FROM web_audit WHERE action = 'judgement' ORDER BY seq"
-            )
-            .fetchall()
-        )
-        return {str(t): (str(s), str(u), at.isoformat()) for t, s, u, at in rows}
-
-    def items(self, findings: Sequence[Finding]) -> list[ReviewItem]:
-        """Every candidate pair with its latest judgement, pending first, then by score."""
-        judged = self.latest()
+    def items(self) -> list[ReviewItem]:
+        """Every candidate with its latest judgement: pending first, then by score."""
+        store = ReviewStore(self.connect())
+        judged = store.judgements()
         out = []
-        for pid, item in candidates(findings).items():
-            status, who, when = judged.get(pid, ("", "", ""))
-            out.append(replace(item, status=status, reviewer=who, reviewed_at=when))
+        for c in store.candidates(pending_only=False):
+            j = judged.get((c.kind, c.subject, c.company_id))
+            out.append(
+                ReviewItem(
+                    c.pair_id, c.kind, c.subject_text, c.company_id, c.company_name,
+                    c.group_name, c.score, c.explanation, c.records, c.example,
+                    j.status if j else "", j.reviewer if j else "",
+                    j.reviewed_at if j else "", j.note if j else "",
+                )
+            )  # fmt: skip
         return sorted(out, key=lambda i: (bool(i.status), -i.score, -i.records, i.pair_id))
 
-    def judge(
-        self, pair: str, status: str, reviewer: str, note: str, findings: Sequence[Finding]
-    ) -> ReviewItem:
-        """Record a judgement on a candidate of ``findings``."""
-        if status not in STATUSES:
-            raise ValueError(status)
-        found = candidates(findings)
-        if pair not in found:
-            raise KeyError(pair)
-        item = found[pair]
+    def judge(self, pair: str, status: str, reviewer: str, note: str) -> None:
+        """Record a judgement (``KeyError`` for an unknown pair, ``ValueError`` for a bad
+        status) in the review store and the audit log."""
+        with self._lock:
+            judgement = ReviewStore(self.connect()).judge(pair, status, reviewer, note[:2000])
         detail = {
             "status": status,
-            "note": note[:2000],
-            "subject": item.subject_text,
-            "company_id": item.company_id,
+            "note": judgement.note,
+            "kind": judgement.kind,
+            "subject": judgement.subject,
+            "company_id": judgement.company_id,
         }
         self.accounts.audit(reviewer, "judgement", pair, detail)
-        return item

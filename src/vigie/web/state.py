@@ -18,7 +18,7 @@ from vigie.resolve import Matcher
 from vigie.store import Workspace
 from vigie.web.accounts import AccountStore
 from vigie.web.analysis import Analysis, analyse
-from vigie.web.review import AuditReviewQueue
+from vigie.web.review import ReviewQueue
 from vigie.web.settings import WebSettings
 
 
@@ -67,7 +67,7 @@ class AppState:
         self.policy: Policy = load_policy(settings.policy)
         self.accounts = AccountStore(self.cursor, settings.session_hours)
         self.secret = self.accounts.secret_key()
-        self.reviews = AuditReviewQueue(self.accounts)
+        self.reviews = ReviewQueue(self.cursor, self.accounts)
         self.jobs: dict[str, Job] = {}
         self._analysis: Analysis | None = None
         self._analysis_lock = threading.Lock()
@@ -88,8 +88,13 @@ class AppState:
         with self._analysis_lock:
             if self._analysis is None:
                 ws = Workspace(self.cursor(), self.workspace.path)
-                self._analysis = analyse(ws, self.kb, self.matcher, self.policy)
+                self._analysis = analyse(ws, self.kb, self.policy)
             return self._analysis
+
+    def judge(self, pair: str, status: str, reviewer: str, note: str) -> None:
+        """Record a judgement on a candidate match; the analysis applies it from now on."""
+        self.reviews.judge(pair, status, reviewer, note)
+        self.invalidate()
 
     def invalidate(self) -> None:
         """Forget the analysis (the next page computes it again)."""
