@@ -217,7 +217,7 @@ def decide_and_report(
     run_id = uuid.uuid4().hex
     matcher, findings = find_all(records, kb, workspace, run_id)
     exposures = exposure_by_group(findings)
-    cases = decide(findings, kb, policy, _alternatives(kb, matcher, policy))
+    cases = decide(findings, kb, policy, alternatives_considered(kb, matcher, policy))
     summary = build_summary(results, findings, exposures, kb, run_id, records)
     summary["policy"] = {"id": policy.id, "version": policy.version}
     summary["alternatives_version"] = shipped_alternatives().version
@@ -252,7 +252,7 @@ def find_all(
     return matcher, findings
 
 
-def _alternatives(kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> AlternativesFor:
+def alternatives_considered(kb: KnowledgeBase, matcher: Matcher, policy: Policy) -> AlternativesFor:
     """The alternatives considered for a category, screened and judged under the policy."""
 
     def considered(category: str | None) -> list[AlternativeView]:

@@ -21,7 +21,7 @@ from vigie.assess.breakdown import KeyOf, Slice, breakdown, by_buyer, by_categor
 from vigie.assess.decisions import CaseDecision, decide
 from vigie.assess.policy import Policy
 from vigie.kb import KnowledgeBase
-from vigie.pipeline import _alternatives, find_all
+from vigie.pipeline import alternatives_considered, find_all
 from vigie.present import Messages
 from vigie.sources.records import ProcurementRecord
 from vigie.sources.taxonomy import categorize_records
@@ -115,7 +115,7 @@ def analyse(workspace: Workspace, kb: KnowledgeBase, policy: Policy) -> Analysis
     t = Messages("en")
     records = categorize_records((r for result in loaded for r in result.records), t)
     matcher, findings = find_all(records, kb, workspace, "web")
-    cases = decide(findings, kb, policy, _alternatives(kb, matcher, policy))
+    cases = decide(findings, kb, policy, alternatives_considered(kb, matcher, policy))
     return Analysis(
         records={record_key(r): r for r in records},
         findings=findings,
