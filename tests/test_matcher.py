@@ -811,3 +811,12 @@ def test_align() -> None:
     assert align(words, ("emea", "amazon"), typo) is None
     assert align(("a", "b", "a", "b"), ("a", "b"), typo) == (0, 2)
     assert align((), ("a",), typo) is None
+
+
+def test_candidates_are_ranked_one_per_company(matcher: Matcher) -> None:
+    ranked = matcher.candidates(Query("Microsoft Ireland Operations Ltd"), limit=10)
+    assert ranked[0].company_id == "microsoft-ireland-operations"
+    assert len({m.company_id for m in ranked}) == len(ranked)
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+    assert matcher.candidates(Query("Microsoft Ireland Operations Ltd"), limit=1) == ranked[:1]
+    assert matcher.candidates(Query("Boulangerie du Coin")) == []

@@ -87,8 +87,24 @@ def test_match_api_explains_the_score(client: TestClient) -> None:
     out = client.post("/api/match", json=body, headers={"X-CSRF-Token": csrf}).json()
     best = out["responses"]["a"]["results"][0]
     assert best["group_id"] == "microsoft" and best["score"] >= out["matcher"]["threshold"]
+    assert best["match"] is True
     assert best["features"] and "name_similarity" in best["explanation"]
     assert out["responses"]["b"]["total"] == 0
+
+
+def test_match_api_ranks_candidates_below_the_threshold(client: TestClient) -> None:
+    login(client, "viewer")
+    csrf = csrf_of(client.get("/review").text)
+    # Alphabet France is BMW's leasing company: Alphabet Inc. is scored but not retained.
+    body = {"queries": {"q": {"name": "ALPHABET FRANCE"}}, "limit": 3}
+    out = client.post("/api/match", json=body, headers={"X-CSRF-Token": csrf}).json()
+    results = out["responses"]["q"]["results"]
+    assert results and len(results) <= 3
+    assert results[0]["company_id"] == "alphabet"
+    assert results[0]["score"] < out["matcher"]["threshold"]
+    assert not any(r["match"] for r in results)
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_bearer_token_from_the_cli(tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -126,6 +126,20 @@ class Matcher:
                 return None  # the same evidence points to two groups: ambiguous
         return self._build(query, best)
 
+    def candidates(self, query: Query, limit: int = 5) -> list[Match]:
+        """Every company the query aligns with, best first (one per company, its best alias),
+        at most ``limit``, whatever their score: for reviewers and the HTTP API, which show
+        the threshold beside them. :meth:`match_query` decides what is a match."""
+        best: dict[str, _Scored] = {}
+        for scored in self._score_all(self.tokens(query.name), query):
+            kept = best.get(scored.alias.company_id)
+            if kept is None or scored.score > kept.score:
+                best[scored.alias.company_id] = scored
+        ranked = sorted(
+            best.values(), key=lambda s: (-s.score, -len(s.alias.tokens), s.alias.company_id)
+        )
+        return [self._build(query, s) for s in ranked[: max(limit, 0)]]
+
     def _score_all(self, words: Tokens, query: Query, prune: bool = False) -> list[_Scored]:
         """Every aligned candidate with its score (``prune``: leave out those whose
         unexplained words alone keep them below the threshold)."""

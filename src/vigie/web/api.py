@@ -49,14 +49,14 @@ Viewer = Annotated[User, Depends(api_role("viewer"))]
 Reviewer = Annotated[User, Depends(api_role("reviewer"))]
 
 
-def _candidate(match: Match) -> Candidate:
+def _candidate(match: Match, retained: bool = True) -> Candidate:
     return Candidate(
         company_id=match.company_id,
         company_name=match.company_name,
         group_id=match.group_id,
         group_name=match.group_name,
         score=match.score,
-        match=True,
+        match=retained,
         rule=match.rule,
         matched_alias=match.matched_alias,
         explanation=match.explanation,
@@ -76,15 +76,20 @@ def _query(entity: EntityQuery) -> MatchQuery:
 
 @router.post("/match", response_model=MatchResponse)
 async def match(body: MatchRequest, request: Request, user: Viewer) -> MatchResponse:
-    """Match entities against the knowledge base. Each result lists the candidate the matcher
-    retains (at or above its threshold, not ambiguous between groups), with every feature's
-    contribution to the score; none when nothing qualifies. (Runs on the event loop: matching
-    is a few milliseconds of CPU, a thread hop would cost more than it saves.)"""
+    """Match entities against the knowledge base. Each result lists the scored candidates, best
+    first (at most ``limit``, one per company), with every feature's contribution to the score;
+    ``match`` is true for the one the matcher retains (at or above its threshold, not ambiguous
+    between groups). (Runs on the event loop: matching is a few milliseconds of CPU, a thread
+    hop would cost more than it saves.)"""
     matcher = state_of(request).matcher
     responses = {}
     for key, entity in body.queries.items():
-        found = matcher.match_query(_query(entity))
-        results = [] if found is None else [_candidate(found)]
+        query = _query(entity)
+        found = matcher.match_query(query)
+        retained = None if found is None else found.company_id
+        results = [
+            _candidate(c, c.company_id == retained) for c in matcher.candidates(query, body.limit)
+        ]
         responses[key] = MatchResult(query=entity, results=results, total=len(results))
     config = {"threshold": matcher.config.threshold, "kb_version": matcher.kb.version}
     return MatchResponse(responses=responses, matcher=config)

@@ -24,6 +24,7 @@ class MatchRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     queries: dict[str, EntityQuery] = Field(max_length=MAX_QUERIES)
+    limit: int = Field(default=5, ge=1, le=20, description="candidates per query, best first")
 
 
 class Contribution(BaseModel):
