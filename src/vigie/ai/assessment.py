@@ -10,10 +10,11 @@ import yaml
 from vigie.ai.canada_aia import survey_document
 from vigie.ai.questionnaire_eval import evaluate, load_answers
 from vigie.ai.questionnaire_fill import Asker, fill
-from vigie.ai.questionnaire_model import Questionnaire, Text, load_questionnaire
+from vigie.ai.questionnaire_model import Questionnaire, load_questionnaire
 from vigie.ai.questionnaire_render import render_questionnaire, to_document
 from vigie.ai.suppliers import screen_suppliers
 from vigie.ai.surveyjs import questionnaire_from_survey
+from vigie.datamodel import Text
 from vigie.present import Messages
 
 FILLABLE = ("vigie-rights", "canada-aia")

@@ -13,20 +13,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vigie.datamodel import Text
+
 QuestionType = Literal["boolean", "choice", "multi", "text", "number", "date", "list", "risks"]
 RISK_FACTORS = ("scale", "scope", "reversibility", "probability")
-
-
-class Text(BaseModel):
-    """A text in English and French."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    en: str = Field(min_length=1)
-    fr: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (fr or en)."""
-        return self.fr if lang == "fr" else self.en
 
 
 ID = r"^[A-Za-z0-9_.-]+$"

@@ -17,8 +17,8 @@ from vigie.ai.questionnaire_model import (
     Question,
     Questionnaire,
     Section,
-    Text,
 )
+from vigie.datamodel import Text
 
 _TOKEN = re.compile(
     r'\s*(?:(?P<name>\{[^{}]+\})|(?P<string>"[^"]*")|(?P<word>and|or|contains)\b'

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from vigie.datamodel import Strict as _Strict
 from vigie.kb import Text
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -39,10 +40,6 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
 Country = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 SourceIds = Annotated[tuple[Slug, ...], Field(min_length=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SourceType(StrEnum):

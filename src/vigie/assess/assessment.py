@@ -15,16 +15,13 @@ from importlib.resources import files
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from vigie.datamodel import Strict as _Strict
 from vigie.kb import Evidence, KnowledgeBase, SourceType
 
 Involvement = Literal["cause", "contribute", "directly_linked"]
 INVOLVEMENT_ORDER: tuple[Involvement, ...] = ("cause", "contribute", "directly_linked")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SeverityParts(_Strict):

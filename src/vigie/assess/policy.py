@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from vigie.kb.model import Text
+from vigie.datamodel import Strict as _Strict
+from vigie.datamodel import Text
 
 MAX_POLICY_BYTES = 1024 * 1024
 FactValue = str | int | float | bool | None | list[str]
@@ -34,10 +35,6 @@ class DecisionKind(StrEnum):
     ENHANCED_DUE_DILIGENCE = "enhanced_due_diligence"
     ENGAGE_AND_MONITOR = "engage_and_monitor"
     NO_FINDING = "no_finding"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Operator = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists"]

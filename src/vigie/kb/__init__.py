@@ -1,5 +1,6 @@
 """Knowledge base: companies, groups, products, sources, evidence, responses and contexts."""
 
+from vigie.datamodel import Text
 from vigie.kb.base import KnowledgeBase
 from vigie.kb.loader import (
     KnowledgeBaseError,
@@ -20,7 +21,6 @@ from vigie.kb.model import (
     Response,
     Source,
     SourceType,
-    Text,
 )
 
 __all__ = [

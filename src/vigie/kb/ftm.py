@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from vigie.datamodel import Text
 from vigie.kb.base import KnowledgeBase
 from vigie.kb.importing import (
     Draft,
@@ -31,7 +32,7 @@ from vigie.kb.importing import (
     slug,
     validated,
 )
-from vigie.kb.model import Company, Evidence, Ownership, Source, SourceType, Text
+from vigie.kb.model import Company, Evidence, Ownership, Source, SourceType
 
 COMPANY_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity"})
 EVIDENCE_SCHEMAS = frozenset({"Sanction", "Risk"})

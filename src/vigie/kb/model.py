@@ -13,33 +13,18 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from vigie.datamodel import Strict as _Strict
+from vigie.datamodel import Text
 from vigie.kb.dates import end_of, parse_partial, start_of
 from vigie.kb.identifiers import normalise_identifier
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A user-facing text in both languages."""
-
-    en: str = Field(min_length=1)
-    fr: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (``fr`` or ``en``)."""
-        return self.fr if lang == "fr" else self.en
 
 
 class SourceType(StrEnum):

@@ -6,13 +6,10 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from vigie.datamodel import Strict as _Strict
 from vigie.resolve.features import FEATURES
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class FeatureSpec(_Strict):

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 from normality import ascii_text
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from vigie.datamodel import Strict as _Strict
 from vigie.kb import KnowledgeBase
 from vigie.resolve.matcher import Match
 
@@ -26,10 +27,6 @@ _LETTERS = re.compile(r"[^\W_]+")
 # A word elided before another ("dell'Unione", "d'Aix"), not an English possessive ("'s").
 _ELIDED = re.compile(r"[^\W_]+['\u2019](?!s\b)(?=[^\W\d_])")
 Tokens = tuple[str, ...]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class MentionScores(_Strict):

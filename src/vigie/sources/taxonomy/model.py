@@ -10,27 +10,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from vigie.datamodel import Strict as _Strict
+from vigie.datamodel import Text
 
 CategoryId = Annotated[str, Field(pattern=r"^[a-z][a-z-]*[a-z]$", max_length=40)]
 OTHER = "other"
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt", "pl")
 _CODE = re.compile(r"^\d{8}$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A label or description in English and French."""
-
-    en: str = Field(min_length=1)
-    fr: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (``fr`` or ``en``)."""
-        return self.fr if lang == "fr" else self.en
 
 
 class CodeLabel(_Strict):
