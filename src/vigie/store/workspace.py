@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import numpy
 
 from vigie.sources.records import (
     Classification,
@@ -25,6 +26,7 @@ from vigie.sources.records import (
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
+_BATCH_VIEW = "vigie_insert_batch"
 _RECORD_TABLES = ("imports", "records", "record_suppliers", "record_classifications")
 
 
@@ -110,6 +112,7 @@ class Workspace:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
+        self._types: dict[str, dict[str, str]] = {}
 
     @classmethod
     def open(cls, path: Path | str = DEFAULT_WORKSPACE) -> Workspace:
@@ -171,58 +174,90 @@ class Workspace:
     def _insert_records(self, sha: str, records: Sequence[ProcurementRecord]) -> None:
         if not records:
             return
-        columns: list[list[Any]] = [
-            [sha] * len(records),
-            [r.source_file for r in records],
-            [r.position for r in records],
-            [r.line for r in records],
-            [r.record_id for r in records],
-            [r.kind for r in records],
-            [r.buyer.id for r in records],
-            [r.buyer.scheme for r in records],
-            [r.buyer.name for r in records],
-            [r.title for r in records],
-            [r.amount for r in records],
-            [r.currency for r in records],
-            [r.date for r in records],
-            [r.cpv for r in records],
-            [r.cpv_raw for r in records],
-            [r.procedure for r in records],
-            [r.content_hash for r in records],
-            [r.buyer.country for r in records],
-            [r.description for r in records],
-            [r.date_time for r in records],
-            [r.category for r in records],
-            [r.category_reason for r in records],
-        ]
-        params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-        params = params.replace("unnest($13)", "unnest($13)::DATE")
-        self._insert("records", RECORD_COLUMNS, params, columns)
+        buyers = [r.buyer for r in records]
+        self._insert_columns(
+            "records",
+            {
+                "file_sha256": [sha] * len(records),
+                "source_file": [r.source_file for r in records],
+                "position": [r.position for r in records],
+                "line": [r.line for r in records],
+                "record_id": [r.record_id for r in records],
+                "kind": [r.kind for r in records],
+                "buyer_id": [b.id for b in buyers],
+                "buyer_scheme": [b.scheme for b in buyers],
+                "buyer_name": [b.name for b in buyers],
+                "title": [r.title for r in records],
+                "amount": [r.amount for r in records],
+                "currency": [r.currency for r in records],
+                "date": [r.date for r in records],
+                "cpv": [r.cpv for r in records],
+                "cpv_raw": [r.cpv_raw for r in records],
+                "procedure": [r.procedure for r in records],
+                "content_hash": [r.content_hash for r in records],
+                "buyer_country": [b.country for b in buyers],
+                "description": [r.description for r in records],
+                "date_time": [r.date_time for r in records],
+                "category": [r.category for r in records],
+                "category_reason": [r.category_reason for r in records],
+            },
+        )
         links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
         if links:
-            self._insert_rows(
+            self._insert_columns(
                 "record_suppliers",
-                "file_sha256, source_file, position, idx, supplier_id, supplier_scheme, "
-                "supplier_name, supplier_country",
-                [(sha, r.source_file, r.position, i, s.id, s.scheme, s.name, s.country)
-                 for r, i, s in links],
-            )  # fmt: skip
+                {
+                    "file_sha256": [sha] * len(links),
+                    "source_file": [r.source_file for r, _, _ in links],
+                    "position": [r.position for r, _, _ in links],
+                    "idx": [i for _, i, _ in links],
+                    "supplier_id": [s.id for _, _, s in links],
+                    "supplier_scheme": [s.scheme for _, _, s in links],
+                    "supplier_name": [s.name for _, _, s in links],
+                    "supplier_country": [s.country for _, _, s in links],
+                },
+            )
         codes = [(r, i, c) for r in records for i, c in enumerate(r.classifications)]
         if codes:
-            self._insert_rows(
+            self._insert_columns(
                 "record_classifications",
-                "file_sha256, source_file, position, idx, scheme, code, description",
-                [(sha, r.source_file, r.position, i, c.scheme, c.code, c.description)
-                 for r, i, c in codes],
-            )  # fmt: skip
+                {
+                    "file_sha256": [sha] * len(codes),
+                    "source_file": [r.source_file for r, _, _ in codes],
+                    "position": [r.position for r, _, _ in codes],
+                    "idx": [i for _, i, _ in codes],
+                    "scheme": [c.scheme for _, _, c in codes],
+                    "code": [c.code for _, _, c in codes],
+                    "description": [c.description for _, _, c in codes],
+                },
+            )
 
-    def _insert(self, table: str, names: str, params: str, columns: list[list[Any]]) -> None:
-        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {params}", columns)
+    def _insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
+        """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far
+        faster than list parameters), each cast to its column's declared type."""
+        types = self._column_types(table)
+        batch = {
+            name: numpy.fromiter(values, dtype=object, count=len(values))
+            for name, values in columns.items()
+        }
+        names = ", ".join(columns)
+        casts = ", ".join(f'"{name}"::{types[name]}' for name in columns)
+        self.con.register(_BATCH_VIEW, batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {casts} FROM {_BATCH_VIEW}")
+        finally:
+            self.con.unregister(_BATCH_VIEW)
 
-    def _insert_rows(self, table: str, names: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        columns: list[list[Any]] = [list(col) for col in zip(*rows, strict=True)]
-        params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-        self._insert(table, names, params, columns)
+    def _column_types(self, table: str) -> dict[str, str]:
+        found = self._types.get(table)
+        if found is None:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? AND table_schema = 'main'",
+                [table],
+            ).fetchall()
+            found = self._types[table] = {str(name): str(kind) for name, kind in rows}
+        return found
 
     def _insert_notes(
         self,
@@ -231,25 +266,31 @@ class Workspace:
         warnings: Sequence[Warning_],
         first: tuple[int, int],
     ) -> None:
-        for table, start, rows in (
-            (
+        if rejections:
+            self._insert_columns(
                 "rejections",
-                first[0],
-                [(r.source_file, r.position, r.note.code, _params(r.note), r.excerpt)
-                 for r in rejections],
-            ),
-            (
+                {
+                    "file_sha256": [sha] * len(rejections),
+                    "seq": list(range(first[0], first[0] + len(rejections))),
+                    "source_file": [r.source_file for r in rejections],
+                    "position": [r.position for r in rejections],
+                    "code": [r.note.code for r in rejections],
+                    "params": [_params(r.note) for r in rejections],
+                    "excerpt": [r.excerpt for r in rejections],
+                },
+            )
+        if warnings:
+            self._insert_columns(
                 "warnings",
-                first[1],
-                [(w.source_file, w.position, w.note.code, _params(w.note)) for w in warnings],
-            ),
-        ):  # fmt: skip
-            if not rows:
-                continue
-            columns: list[list[Any]] = [[sha] * len(rows), list(range(start, start + len(rows)))]
-            columns += [list(col) for col in zip(*rows, strict=True)]
-            params = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-            self.con.execute(f"INSERT INTO {table} SELECT {params}", columns)
+                {
+                    "file_sha256": [sha] * len(warnings),
+                    "seq": list(range(first[1], first[1] + len(warnings))),
+                    "source_file": [w.source_file for w in warnings],
+                    "position": [w.position for w in warnings],
+                    "code": [w.note.code for w in warnings],
+                    "params": [_params(w.note) for w in warnings],
+                },
+            )
 
     def load(self, sha256: str, path: str) -> ReadResult:
         """Rebuild the read result of an imported file, relabelled with its current ``path``."""
