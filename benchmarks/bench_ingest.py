@@ -106,6 +106,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--releases", type=int, default=200_000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes reading the file (default 2)"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         cpus = sorted(os.sched_getaffinity(0))[:2]
@@ -132,9 +135,9 @@ def main() -> None:
                     ws.con.execute("SET threads TO 2")
                     start, start_cpu = time.perf_counter(), time.process_time()
                     if name == "import":
-                        import_file(path, spec, ws, Limits())
+                        import_file(path, spec, ws, Limits(), workers=args.workers)
                     else:
-                        ingest([path], ws, Limits())
+                        ingest([path], ws, Limits(), workers=args.workers)
                     times.append(time.perf_counter() - start)
                     cpu.append(time.process_time() - start_cpu)
                     counts = ws.counts()

@@ -433,9 +433,9 @@ def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Pa
         _release("ocds-m", "2", "2020-02-01", awards=[amended]),
     ]
     path = _jsonl(tmp_path / "m.jsonl", lines)
-    counts, sha = ocds_module.count_ocids(path, "m")
-    assert counts == {"ocds-m": 2, "ocds-other": 1}
-    assert sha == sha256_file(path)
+    counted = ocds_module.count_ocids(path, "m")
+    assert counted.counts == {"ocds-m": 2, "ocds-other": 1}
+    assert counted.sha256 == sha256_file(path)
     result = _check(read_ocds(path))
     amounts = {r.record_id: r.amount for r in result.records}
     assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}

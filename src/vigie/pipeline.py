@@ -18,6 +18,7 @@ from vigie.assess.alternatives import AlternativeView, alternatives_for, shipped
 from vigie.assess.decisions import AlternativesFor, CaseDecision, decide, decision_counts
 from vigie.assess.exposure import find_mention_matches, review_candidates
 from vigie.assess.policy import Policy, load_policy
+from vigie.ingest_parts import can_split, import_in_parts
 from vigie.kb import KnowledgeBase, load_knowledge_base
 from vigie.present import DecisionsView, Messages, ReportContent
 from vigie.present.run import write_run_outputs
@@ -61,6 +62,8 @@ class ScreenOptions:
     """A reader name (``--format``) that overrides detection for every input."""
     readers: tuple[ReaderSpec, ...] = READERS
     """The readers to detect from (see :func:`~vigie.sources.registry.configured_readers`)."""
+    workers: int = 1
+    """Processes reading one large file at once (see :mod:`vigie.ingest_parts`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +107,13 @@ def ingest(
     progress: ProgressHook | None = None,
     input_format: str | None = None,
     readers: Sequence[ReaderSpec] = READERS,
+    workers: int = 1,
 ) -> list[ReadResult]:
     """Read each file into the workspace (skipping content already imported) and return results.
 
     The reader is the one named by ``input_format``, else the one detected from the file's
-    first bytes; a file no reader recognises is one rejection. Raises
+    first bytes; a file no reader recognises is one rejection. A large file is read in
+    ``workers`` processes when its reader can (see :mod:`vigie.ingest_parts`). Raises
     :class:`~vigie.sources.registry.UnknownFormatError` for an unknown ``input_format``.
     """
     forced = reader_named(input_format, readers) if input_format else None
@@ -122,7 +127,8 @@ def ingest(
         if isinstance(spec, Note):
             results.append(_unreadable(path, spec))
         else:
-            sha = import_file(path, spec, workspace, limits, _offset(progress, done, total))
+            report = _offset(progress, done, total)
+            sha = import_file(path, spec, workspace, limits, report, workers)
             results.append(workspace.load(sha, str(path)))
         done += path.stat().st_size
     if progress:
@@ -151,13 +157,19 @@ def import_file(
     workspace: Workspace,
     limits: Limits,
     progress: Callable[[int, str], None] | None = None,
+    workers: int = 1,
 ) -> str:
-    """Import one file with ``spec`` (streamed batch by batch when the reader can) unless this
-    content was already imported by this reader version; return its SHA-256."""
+    """Import one file with ``spec`` (streamed batch by batch when the reader can; read in
+    ``workers`` processes at once when it is large and the reader can read it in parts)
+    unless this content was already imported by this reader version; return its SHA-256."""
     sha = sha256_file(path)
     label = str(path)
     if not workspace.is_imported(sha, spec.key):
-        if spec.stream is None:
+        if can_split(spec, path, workers):
+            info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
+            report = (lambda n: progress(n, label)) if progress else None
+            import_in_parts(spec, info, workspace, limits, workers, report)
+        elif spec.stream is None:
             result = spec.read(path, label, limits)
             workspace.save(result, spec.key)
         else:
@@ -190,7 +202,13 @@ def screen(
     options = options or ScreenOptions()
     paths = expand_inputs(inputs, input_suffixes(options.readers))
     results = ingest(
-        paths, workspace, options.limits, progress, options.input_format, options.readers
+        paths,
+        workspace,
+        options.limits,
+        progress,
+        options.input_format,
+        options.readers,
+        options.workers,
     )
     return decide_and_report(results, outdir, workspace, options)
 

@@ -15,19 +15,22 @@ import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from vigie.sources.files import Limits, sha256_file
 from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
 from vigie.sources.ocds_stream import (
+    LINE_COUNTED,
+    LINE_READ,
     PROGRESS_EVERY,
     Batch,
     BatchSink,
     Broken,
     HashingReader,
     Item,
+    Part,
     ProgressFn,
     StreamSummary,
     Unit,
@@ -84,6 +87,7 @@ class _Entry:
 class _Reading:
     label: str
     sink: BatchSink
+    part: Part | None = None
     batch: Batch = field(default_factory=Batch)
     groups: dict[str, list[_Entry]] = field(default_factory=dict)
     expected: dict[str, int] = field(default_factory=dict)
@@ -121,6 +125,7 @@ def stream_ocds(
     limits: Limits,
     sink: BatchSink,
     progress: ProgressFn | None = None,
+    part: Part | None = None,
 ) -> StreamSummary:
     """Read an OCDS file, handing records, rejections and warnings to ``sink`` in batches.
 
@@ -128,17 +133,26 @@ def stream_ocds(
     process is merged, written and forgotten as soon as its last release is read: memory holds
     only the processes whose releases are still to come. In other shapes, memory holds the
     projected state of each process (the fields vigie reads) until the end of the file.
+
+    With ``part`` (plain JSON lines only, see :func:`splittable`), only the processes of that
+    part are read, and only the units they come from are counted: the parts of a file, read
+    in separate processes, together give what the whole file gives. The summary's SHA-256 is
+    then empty (the caller knows the file's).
     """
-    reading = _Reading(label, sink)
+    if part is not None and not plain_json_lines(path):
+        raise ValueError(f"{path}: only a plain JSON-lines file is read in parts")
+    reading = _Reading(label, sink, part)
     sha256 = None
     size = path.stat().st_size
+    wanted = None
     if plain_json_lines(path):  # two passes: each is half of the progress
-        reading.expected, sha256 = count_ocids(path, label, _half(progress, 0))
+        counted = count_ocids(path, label, _half(progress, 0), part)
+        reading.expected, sha256, wanted = counted.counts, counted.sha256, counted.lines
         progress = _half(progress, size // 2)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
-        _read_units(reading, iter_units(path, label, limits, progress))
+        _read_units(reading, iter_units(path, label, limits, progress, wanted))
         _emit_processes(reading)
         reading.flush()
     finally:
@@ -146,9 +160,11 @@ def stream_ocds(
             gc.enable()
     if progress:
         progress(size)
+    if sha256 is None:
+        sha256 = "" if part is not None else sha256_file(path)
     return StreamSummary(
         label,
-        sha256 or sha256_file(path),
+        sha256,
         size,
         FORMAT,
         reading.units,
@@ -158,15 +174,22 @@ def stream_ocds(
     )
 
 
+def splittable(path: Path) -> bool:
+    """Whether ``path`` can be read in parts (:class:`Part`): a plain JSON-lines file."""
+    return plain_json_lines(path)
+
+
 def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
     seq = 0
+    part = reading.part
     for item in items:
-        if isinstance(item, Warning_):
+        if isinstance(item, Warning_):  # file level: each part's own counts, summed when stored
             reading.warn(item)
             continue
-        reading.units += 1
         if isinstance(item, Broken):
-            reading.reject(item)
+            if part is None or part.owns_line(item.line):
+                reading.units += 1
+                reading.reject(item)
             continue
         seq = _take(reading, item, seq)
 
@@ -174,10 +197,17 @@ def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
 def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     """Validate one unit and add its states to their process; returns the next sequence."""
     states = _states(unit)
+    part = reading.part
     if isinstance(states, Note):
-        excerpt = shown(unit.value) if not isinstance(unit.value, dict) else ""
-        reading.reject(Broken(unit.source_file, unit.position, unit.line, states, excerpt))
+        if part is None or part.owns_line(unit.line):
+            reading.units += 1
+            excerpt = shown(unit.value) if not isinstance(unit.value, dict) else ""
+            reading.reject(Broken(unit.source_file, unit.position, unit.line, states, excerpt))
         return seq
+    if part is None or part.holds(states[0][0]):
+        reading.units += 1  # a unit is counted in the part of its first process
+    if part is not None:
+        states = [(ocid, state) for ocid, state in states if part.holds(ocid)]
     origin = Origin(unit.source_file, unit.position, unit.line)
     for ocid, state in states:
         entry = _Entry(sort_key(state, seq), state, origin)
@@ -257,30 +287,64 @@ def _half(progress: ProgressFn | None, offset: int) -> ProgressFn | None:
     return lambda n: report(offset + n // 2)
 
 
+@dataclass(frozen=True, slots=True)
+class OcidCounts:
+    """What the first pass over a JSON-lines file found (see :func:`count_ocids`)."""
+
+    counts: dict[str, int]
+    sha256: str | None
+    """The file's SHA-256, or ``None`` when counting one part (the file is not hashed)."""
+    lines: bytearray | None
+    """For a part: how it reads each line (``lines[n]``, see :func:`_line_mark`)."""
+
+
 def count_ocids(
-    path: Path, label: str, progress: ProgressFn | None = None
-) -> tuple[dict[str, int], str]:
+    path: Path, label: str, progress: ProgressFn | None = None, part: Part | None = None
+) -> OcidCounts:
     """First pass over a JSON-lines file: how many releases each ocid has, so that a process
     can be emitted (and forgotten) as soon as its last release is read; and the file's SHA-256,
-    computed on the way."""
+    computed on the way. For a ``part``, only its ocids are counted, and the lines holding a
+    single release of another part are marked to be skipped."""
     counts: dict[str, int] = {}
+    wanted = bytearray() if part is not None else None
     with path.open("rb") as raw_handle:
-        handle = HashingReader(raw_handle)
+        handle: HashingReader | IO[bytes] = (
+            HashingReader(raw_handle) if part is None else raw_handle
+        )
         for number, raw in raw_lines(handle):
-            if raw is None:
-                continue
             if progress and number % PROGRESS_EVERY == 0:
                 progress(handle.tell())
-            ocid = fast_ocid(raw)
-            if ocid is not None:
-                key = ocid.strip()
-                counts[key] = counts.get(key, 0) + 1
-                continue
-            for item in line_units(raw, label, number)[0]:
-                states = _states(item) if isinstance(item, Unit) else None
-                for found, _ in states if isinstance(states, list) else ():
-                    counts[found] = counts.get(found, 0) + 1
-    return counts, handle.hexdigest()
+            ocid = fast_ocid(raw) if raw is not None else None
+            keys = [ocid.strip()] if ocid is not None else _line_ocids(raw, label, number)
+            if wanted is not None and part is not None:
+                wanted.extend(b"\x03" * (number + 1 - len(wanted)))
+                wanted[number] = _line_mark(part, number, keys[0] if ocid is not None else "")
+            for key in keys:
+                if part is None or part.holds(key):
+                    counts[key] = counts.get(key, 0) + 1
+    sha256 = handle.hexdigest() if isinstance(handle, HashingReader) else None
+    return OcidCounts(counts, sha256, wanted)
+
+
+def _line_mark(part: Part, number: int, key: str) -> int:
+    """How a part reads a line (see :func:`~vigie.sources.ocds_stream.iter_units`): a single
+    release is read by the part of its process only; any other line (a package, a broken
+    line, a blank ocid) by every part, its file-level counts kept by the part that owns it."""
+    if key:
+        return LINE_READ | LINE_COUNTED if part.holds(key) else 0
+    return LINE_READ | LINE_COUNTED if part.owns_line(number) else LINE_READ
+
+
+def _line_ocids(raw: bytes | None, label: str, number: int) -> list[str]:
+    """The ocid of every release state a line brings (read by the general path)."""
+    if raw is None:
+        return []
+    found: list[str] = []
+    for item in line_units(raw, label, number)[0]:
+        states = _states(item) if isinstance(item, Unit) else None
+        if isinstance(states, list):
+            found.extend(ocid for ocid, _ in states)
+    return found
 
 
 def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:

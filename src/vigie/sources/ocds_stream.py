@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,35 @@ class Batch:
 
 
 BatchSink = Callable[[Batch], None]
+LINE_READ = 1
+"""In a mask of lines (see :func:`iter_units`): the line is read."""
+LINE_COUNTED = 2
+"""In a mask of lines: the line's repaired bytes count in the file-level total of this read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Part ``index`` of ``count`` of a file, for reading it in several processes at once.
+
+    A part holds the contracting processes whose key (an OCDS ``ocid``) hashes to ``index``,
+    so that every release of a process is merged in the same part; what has no key (a broken
+    line) belongs to the part its line number falls in.
+    """
+
+    index: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"part {self.index} of {self.count}")
+
+    def holds(self, key: str) -> bool:
+        """Whether the process with this key is read in this part."""
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.count == self.index
+
+    def owns_line(self, line: int) -> bool:
+        """Whether what line ``line`` brings without a key is reported by this part."""
+        return line % self.count == self.index
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +127,18 @@ Item = Unit | Broken | Warning_
 
 
 def iter_units(
-    path: Path, label: str, limits: Limits, progress: ProgressFn | None = None
+    path: Path,
+    label: str,
+    limits: Limits,
+    progress: ProgressFn | None = None,
+    lines: bytes | bytearray | None = None,
 ) -> Iterator[Item]:
-    """Every unit of an OCDS file, broken units, and file-level warnings, in file order."""
+    """Every unit of an OCDS file, broken units, and file-level warnings, in file order.
+
+    ``lines``, for a plain JSON-lines file, marks how to read each line ``n`` (lines past its
+    end are read and counted): ``lines[n] & LINE_READ`` to read it (the others are skipped
+    without being parsed), ``& LINE_COUNTED`` to count its repaired bytes in the file-level
+    warning."""
     if _is_zip(path):
         for member in iter_members(path, label, limits):
             if isinstance(member, MemberError):
@@ -111,7 +150,7 @@ def iter_units(
         head = handle.read(1 << 16)
         handle.seek(0)
         if _is_json_lines(head):
-            yield from _lines(handle, label, progress)
+            yield from _lines(handle, label, progress, lines)
         elif path.stat().st_size <= IN_MEMORY_BYTES:
             yield from units_from_bytes(handle.read(), label)
         else:
@@ -220,15 +259,23 @@ def _checked(number: int, raw: bytes) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw
 
 
-def _lines(handle: IO[bytes], label: str, progress: ProgressFn | None) -> Iterator[Item]:
+def _lines(
+    handle: IO[bytes],
+    label: str,
+    progress: ProgressFn | None,
+    wanted: bytes | bytearray | None = None,
+) -> Iterator[Item]:
     repaired = 0
     for number, raw in raw_lines(handle):
+        mark = wanted[number] if wanted is not None and number < len(wanted) else 3
+        if not mark & LINE_READ:
+            continue
         if raw is None:
             note = Note.of("ocds_line_too_long", limit=MAX_LINE_BYTES)
             yield Broken(label, f"line {number}", number, note)
             continue
         item, fixed = line_units(raw, label, number)
-        repaired += fixed
+        repaired += fixed if mark & LINE_COUNTED else 0
         yield from item
         if progress and number % PROGRESS_EVERY == 0:
             progress(handle.tell())

@@ -28,7 +28,7 @@ from vigie.sources import decp_v2, eforms, notices, ocds, tabular, ted
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.decp import read_decp
 from vigie.sources.files import Limits, MemberError
-from vigie.sources.ocds_stream import BatchSink, ProgressFn, StreamSummary
+from vigie.sources.ocds_stream import BatchSink, Part, ProgressFn, StreamSummary
 from vigie.sources.records import Note, ReadResult
 from vigie.sources.sirene import SireneNames
 from vigie.sources.tabular_mapping import TabularMapping
@@ -39,6 +39,7 @@ HEAD_BYTES = 1 << 16
 ReadFn = Callable[[Path, str | None, Limits | None], ReadResult]
 SniffFn = Callable[[bytes, str], bool]
 StreamFn = Callable[[Path, str, Limits, BatchSink, ProgressFn | None], StreamSummary]
+PartStreamFn = Callable[[Path, str, Limits, BatchSink, ProgressFn | None, Part], StreamSummary]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,11 @@ class ReaderSpec:
     sniff: SniffFn
     stream: StreamFn | None = None
     suffixes: tuple[str, ...] = (".json",)
+    stream_part: PartStreamFn | None = None
+    """Reads one :class:`~vigie.sources.ocds_stream.Part` of a file, for files that
+    ``splittable`` accepts (see :mod:`vigie.ingest_parts`); a module-level function, since
+    it runs in another process."""
+    splittable: Callable[[Path], bool] | None = None
 
     @property
     def key(self) -> str:
@@ -83,6 +89,8 @@ READERS: tuple[ReaderSpec, ...] = (
         ocds.sniff,
         ocds.stream_ocds,
         (".json", ".jsonl", ".ndjson"),
+        ocds.stream_ocds,
+        ocds.splittable,
     ),
     ReaderSpec(decp_v2.FORMAT, __version__, decp_v2.read_decp_v2, decp_v2.sniff),
     ReaderSpec(DECP_FORMAT, __version__, read_decp, sniff_decp_v1),

@@ -1,0 +1,162 @@
+"""Reading one large file in several processes at once (one per core), then storing it.
+
+A reader that can read a file in parts (:attr:`~vigie.sources.registry.ReaderSpec.stream_part`)
+is run once per :class:`~vigie.sources.ocds_stream.Part`, each in its own process writing to a
+workspace file of its own in a temporary folder beside the workspace; the parts are then
+copied into the workspace in one transaction (:func:`vigie.store.parts.import_parts`). The
+result is the same as reading the file whole, in one process: the same records at the same
+positions, the same rejections and warnings, and counts that reconcile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from vigie.sources import Limits
+from vigie.sources.ocds_stream import Part
+from vigie.sources.registry import PartStreamFn, ReaderSpec
+from vigie.store import ImportInfo, Workspace
+from vigie.store.parts import import_parts
+
+PARALLEL_MIN_BYTES = 32 << 20
+"""Smaller files are read in one process: starting the others would cost more than it saves."""
+MAX_WORKERS = 8
+_POLL_SECONDS = 0.2
+
+
+class PartFailedError(RuntimeError):
+    """A process reading part of a file failed; nothing of the file was stored."""
+
+
+def default_workers() -> int:
+    """Processes to read a large file with: the cores this process may use, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def can_split(spec: ReaderSpec, path: Path, workers: int) -> bool:
+    """Whether ``path`` is to be read in ``workers`` parts with ``spec``."""
+    if workers < 2 or spec.stream_part is None or spec.splittable is None:
+        return False
+    return path.stat().st_size >= PARALLEL_MIN_BYTES and spec.splittable(path)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    stream: PartStreamFn
+    path: Path
+    label: str
+    limits: Limits
+    part: Part
+    database: Path
+    info: ImportInfo
+
+
+def import_in_parts(
+    spec: ReaderSpec,
+    info: ImportInfo,
+    workspace: Workspace,
+    limits: Limits,
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Read the file of ``info`` in ``workers`` processes and store it in ``workspace``.
+
+    Raises :class:`PartFailedError` when a process fails (nothing is stored then)."""
+    if spec.stream_part is None:
+        raise ValueError(f"{spec.name} does not read files in parts")
+    path = Path(info.path)
+    near = None if workspace.path == ":memory:" else Path(workspace.path).parent
+    with tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp:
+        jobs = [
+            _Job(
+                spec.stream_part,
+                path,
+                info.path,
+                limits,
+                Part(index, workers),
+                Path(tmp) / f"part{index}.duckdb",
+                info,
+            )
+            for index in range(workers)
+        ]
+        units = _run(jobs, progress)
+        import_parts(workspace, info, [job.database for job in jobs], units)
+
+
+def _run(jobs: list[_Job], progress: Callable[[int], None] | None) -> int:
+    """Run the jobs, one process each; return the units they read in all."""
+    context = multiprocessing.get_context("spawn")
+    done = [context.Value("q", 0, lock=False) for _ in jobs]
+    results: multiprocessing.Queue[tuple[int, int | None, str]] = context.Queue()
+    processes = [
+        context.Process(target=_read_part, args=(job, results, counter), daemon=True)
+        for job, counter in zip(jobs, done, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    units, pending = 0, {job.part.index for job in jobs}
+    try:
+        while pending:
+            try:
+                index, read, error = results.get(timeout=_POLL_SECONDS)
+            except Empty:
+                _check_alive(processes, pending)
+            else:
+                if read is None:
+                    raise PartFailedError(f"part {index + 1} of {len(jobs)}: {error}")
+                units += read
+                pending.discard(index)
+            if progress:
+                progress(sum(int(counter.value) for counter in done) // len(jobs))
+    finally:
+        for process in processes:
+            if process.is_alive() and pending:
+                process.terminate()
+            process.join()
+    return units
+
+
+def _check_alive(processes: list[Any], pending: set[int]) -> None:
+    for index in pending:
+        process = processes[index]
+        if not process.is_alive() and process.exitcode not in (0, None):
+            raise PartFailedError(f"part {index + 1} of {len(processes)}: exit {process.exitcode}")
+
+
+def _read_part(job: _Job, results: Any, done: Synchronized[int]) -> None:
+    """In a process of its own: read one part of the file into the part's workspace file."""
+
+    def report(n: int) -> None:
+        done.value = n
+
+    try:
+        with Workspace.open(job.database) as part_workspace:
+            part_workspace.con.execute("SET threads TO 1")
+            writer = part_workspace.begin_import(job.info)
+            summary = job.stream(
+                job.path,
+                job.label,
+                job.limits,
+                lambda b: writer.add(b.records, b.rejections, b.warnings),
+                report,
+                job.part,
+            )
+            writer.commit(summary.units_read)
+    except BaseException as exc:  # reported to the parent, which stops the other parts
+        detail = "".join(traceback.format_exception_only(exc)).strip()
+        results.put((job.part.index, None, detail))
+        return
+    results.put((job.part.index, summary.units_read, ""))

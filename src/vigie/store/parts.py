@@ -1,0 +1,113 @@
+"""Importing a file read in parts: each part was written by its own process into a workspace
+file of its own; their rows are copied into the workspace in one transaction.
+
+Records, suppliers and classifications are copied as they are (each row's position is the
+same as when the file is read whole). Rejections and warnings are numbered again in file
+order (line, then part); the file-level warnings each part gives (bytes repaired, say) become
+one, their counts added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from vigie.store.workspace import ImportInfo, Workspace
+
+_COPIED = ("records", "record_suppliers", "record_classifications")
+_FILE_LEVEL = "(file)"
+_LINE_OF = r"TRY_CAST(regexp_extract(position, '^line (\d+)', 1) AS BIGINT)"
+
+
+def import_parts(
+    workspace: Workspace, info: ImportInfo, databases: Sequence[Path], units_read: int
+) -> None:
+    """Replace any earlier import of ``info`` by the rows of the part ``databases`` (workspace
+    files holding one import of ``info.sha256`` each), in one transaction."""
+    con = workspace.con
+    aliases = [f"vigie_part{index}" for index in range(len(databases))]
+    for alias, database in zip(aliases, databases, strict=True):
+        con.execute(f"ATTACH '{_quoted(database)}' AS {alias} (READ_ONLY)")
+    try:
+        writer = workspace.begin_import(info)
+        try:
+            for table in _COPIED:
+                columns = ", ".join(_columns(workspace, table))
+                union = " UNION ALL ".join(
+                    f"SELECT {columns} FROM {alias}.{table} WHERE file_sha256 = ?"
+                    for alias in aliases
+                )
+                con.execute(
+                    f"INSERT INTO {table} ({columns}) {union}", [info.sha256] * len(aliases)
+                )
+            writer.rejected = _renumber(workspace, "rejections", aliases, info.sha256)
+            writer.warned = _renumber(workspace, "warnings", aliases, info.sha256)
+            writer.warned += _file_warnings(workspace, aliases, info.sha256, writer.warned)
+            writer.commit(units_read)
+        except BaseException:
+            writer.rollback()
+            raise
+    finally:
+        for alias in aliases:
+            con.execute(f"DETACH {alias}")
+
+
+def _renumber(workspace: Workspace, table: str, aliases: Sequence[str], sha: str) -> int:
+    """Copy the rows of ``table`` (file-level warnings aside) numbered in file order; return
+    how many were copied."""
+    columns = [name for name in _columns(workspace, table) if name != '"seq"']
+    listed = ", ".join(columns)
+    union = " UNION ALL ".join(
+        f"SELECT {listed}, seq, {index} AS part FROM {alias}.{table} "
+        f"WHERE file_sha256 = ? AND position <> '{_FILE_LEVEL}'"
+        for index, alias in enumerate(aliases)
+    )
+    workspace.con.execute(
+        f"INSERT INTO {table} ({listed}, seq) SELECT {listed}, "
+        f"row_number() OVER (ORDER BY {_LINE_OF} NULLS FIRST, part, seq) - 1 FROM ({union})",
+        [sha] * len(aliases),
+    )
+    row = workspace.con.execute(
+        f"SELECT count(*) FROM {table} WHERE file_sha256 = ?", [sha]
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first_seq: int) -> int:
+    """Add the parts' file-level warnings, one per code with counts summed; return how many."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for alias in aliases:
+        rows = workspace.con.execute(
+            f"SELECT source_file, code, params FROM {alias}.warnings "
+            f"WHERE file_sha256 = ? AND position = '{_FILE_LEVEL}' ORDER BY seq",
+            [sha],
+        ).fetchall()
+        for source, code, params in rows:
+            found = merged.setdefault((str(source), str(code)), {})
+            for key, value in json.loads(params).items():
+                both_counts = isinstance(value, int) and isinstance(found.get(key), int)
+                found[key] = found[key] + value if both_counts else found.get(key, value)
+    for offset, ((source, code), params) in enumerate(merged.items()):
+        text = json.dumps(params, ensure_ascii=False)
+        workspace.con.execute(
+            "INSERT INTO warnings (file_sha256, seq, source_file, position, code, params) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [sha, first_seq + offset, source, _FILE_LEVEL, code, text],
+        )
+    return len(merged)
+
+
+def _columns(workspace: Workspace, table: str) -> list[str]:
+    rows = workspace.con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = 'main' AND table_catalog = current_database() "
+        "ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [f'"{name}"' for (name,) in rows]
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

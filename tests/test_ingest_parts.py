@@ -1,0 +1,208 @@
+"""Reading a JSON-lines file in parts (several processes) gives what reading it whole gives."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vigie import ingest_parts
+from vigie.pipeline import import_file
+from vigie.sources import Limits
+from vigie.sources.ocds import stream_ocds
+from vigie.sources.ocds_stream import Batch, Part
+from vigie.sources.registry import reader_named
+from vigie.store import Workspace
+
+OCDS = Path(__file__).parent / "fixtures" / "ocds"
+SAMPLES = sorted(p.name for p in OCDS.glob("*release*.json"))
+
+
+def _releases() -> list[dict[str, Any]]:
+    found = []
+    for name in SAMPLES:
+        value = json.loads((OCDS / name).read_text(encoding="utf-8"))
+        found.extend(value.get("releases", [value]) if isinstance(value, dict) else value)
+    return [r for r in found if isinstance(r, dict) and "ocid" in r]
+
+
+def _release(ocid: Any, rid: str, date: str, amount: int) -> dict[str, Any]:
+    award = {"id": "A", "value": {"amount": amount, "currency": "EUR"}, "suppliers": []}
+    return {"ocid": ocid, "id": rid, "date": date, "tag": ["award"], "awards": [award]}
+
+
+def _hostile_lines() -> list[bytes]:
+    """Lines of every kind a reader meets: merges across lines, packages mixing processes,
+    broken JSON, bad UTF-8, a number as ocid, a blank ocid, a non-object, a linked record."""
+    values: list[Any] = []
+    for index, release in enumerate(_releases()):
+        values.append(release)
+        if index % 2 == 0:
+            later = dict(release, id=f"{release.get('id')}-later", date="2030-01-01T00:00:00Z")
+            values.append(later)
+    values += [
+        {"uri": "u", "releases": [_release("ocds-m", "1", "2020-01-01", 1)]},
+        _release("ocds-m", "2", "2020-02-01", 2),
+        {"releases": [_release("ocds-x", "1", "2020", 3), _release("ocds-y", "1", "2020", 4)]},
+        _release(12345, "1", "2020-01-01", 5),
+        _release("   ", "1", "2020-01-01", 6),
+        [1, 2],
+        {"ocid": "ocds-r", "releases": [{"url": "http://example.org/r.json"}]},
+    ]
+    lines = [json.dumps(v, ensure_ascii=False).encode("utf-8") for v in values]
+    lines.insert(3, b'{"ocid": "ocds-broken", "id": ')
+    lines.insert(5, json.dumps(_release("ocds-latin", "1", "2020", 7)).encode().replace(
+        b'"A"', b'"A\xe9"'
+    ))  # fmt: skip
+    lines.insert(7, b"")
+    return lines
+
+
+def _parts(path: Path, count: int) -> tuple[int, Batch]:
+    """Read every part of ``path``; return the units read and all that the parts gave."""
+    total = Batch()
+    units = 0
+    for index in range(count):
+        summary = stream_ocds(path, str(path), Limits(), _into(total), None, Part(index, count))
+        units += summary.units_read
+    return units, total
+
+
+def _into(total: Batch) -> Any:
+    def collect(batch: Batch) -> None:
+        total.records.extend(batch.records)
+        total.rejections.extend(batch.rejections)
+        total.warnings.extend(batch.warnings)
+
+    return collect
+
+
+def _file_level_summed(batch: Batch) -> Counter[Any]:
+    """Warnings as a multiset, file-level counts of the same code added up (as when stored)."""
+    found: Counter[Any] = Counter()
+    summed: Counter[str] = Counter()
+    for warning in batch.warnings:
+        params = dict(warning.note.params)
+        if warning.position == "(file)":
+            summed[warning.note.code] += int(params.get("n", 0))
+        else:
+            found[(warning.position, warning.note.code, tuple(sorted(params.items())))] += 1
+    for code, n in summed.items():
+        found[("(file)", code, n)] += 1
+    return found
+
+
+def _same(path: Path, count: int) -> None:
+    whole = Batch()
+    summary = stream_ocds(path, str(path), Limits(), _into(whole))
+    units, parts = _parts(path, count)
+    assert units == summary.units_read
+    assert sorted(parts.records, key=_key) == sorted(whole.records, key=_key)
+    assert Counter(parts.rejections) == Counter(whole.rejections)
+    assert _file_level_summed(parts) == _file_level_summed(whole)
+
+
+def _key(record: Any) -> tuple[str, str]:
+    return (record.source_file, record.position)
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+def test_parts_together_give_the_whole_file(tmp_path: Path, count: int) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    whole = Batch()
+    summary = stream_ocds(path, str(path), Limits(), _into(whole))
+    assert whole.rejections and whole.warnings and len(whole.records) > 10
+    assert summary.rejections == len(whole.rejections)
+    _same(path, count)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    order=st.permutations(list(range(20))),
+    count=st.integers(min_value=2, max_value=4),
+)
+def test_parts_agree_with_the_whole_in_any_line_order(
+    tmp_path: Path, order: list[int], count: int
+) -> None:
+    lines = _hostile_lines()
+    chosen = [lines[i % len(lines)] for i in order]
+    path = tmp_path / "shuffled.jsonl"
+    path.write_bytes(b"\n".join(chosen) + b"\n")
+    _same(path, count)
+
+
+def test_a_part_is_only_for_json_lines(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="JSON-lines"):
+        stream_ocds(OCDS / "uk-release.json", "x", Limits(), lambda b: None, None, Part(0, 2))
+    with pytest.raises(ValueError):
+        Part(2, 2)
+
+
+def _table(ws: Workspace, table: str, order: str) -> list[tuple[Any, ...]]:
+    return ws.con.execute(
+        f"SELECT * EXCLUDE (file_sha256) FROM {table} ORDER BY {order}"
+    ).fetchall()
+
+
+def test_import_in_processes_stores_what_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the pipeline: two worker processes, then one transaction, same workspace rows
+    (rejections and warnings in the same order), imported once (idempotent)."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    spec = reader_named("ocds")
+    stores = []
+    for workers in (1, 2):
+        ws = Workspace.open(tmp_path / f"w{workers}.duckdb")
+        import_file(path, spec, ws, Limits(), workers=workers)
+        import_file(path, spec, ws, Limits(), workers=workers)  # already there: no change
+        stores.append(ws)
+    serial, parallel = stores
+    assert ingest_parts.can_split(spec, path, 2)
+    for table, order in (
+        ("records", "source_file, position"),
+        ("record_suppliers", "source_file, position, idx"),
+        ("record_classifications", "source_file, position, idx"),
+        ("rejections", "seq"),
+        ("warnings", "seq"),
+    ):
+        assert _table(parallel, table, order) == _table(serial, table, order), table
+    counts = "SELECT records_read, records_loaded, records_rejected FROM imports"
+    assert parallel.con.execute(counts).fetchall() == serial.con.execute(counts).fetchall()
+    assert parallel.counts() == serial.counts()
+    assert not list(tmp_path.glob("vigie-parts-*"))  # the part files are removed
+
+
+def test_a_failing_part_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    spec = reader_named("ocds")
+    broken = type(spec)(**{**{f: getattr(spec, f) for f in spec.__slots__}, "stream_part": _fail})
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(ingest_parts.PartFailedError, match="no such thing"):
+            import_file(path, broken, ws, Limits(), workers=2)
+        assert ws.counts()["records"] == 0
+        assert ws.imports() == []
+
+
+def _fail(*args: Any) -> Any:
+    raise FileNotFoundError("no such thing")
+
+
+def test_small_files_and_other_shapes_are_read_in_one_process(tmp_path: Path) -> None:
+    spec = reader_named("ocds")
+    path = tmp_path / "small.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    assert not ingest_parts.can_split(spec, path, 2)  # under PARALLEL_MIN_BYTES
+    assert not ingest_parts.can_split(spec, path, 1)
+    assert not ingest_parts.can_split(reader_named("decp-v1-json"), path, 2)
+    assert ingest_parts.default_workers() >= 1
