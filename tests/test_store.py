@@ -20,6 +20,7 @@ from vigie.sources.records import (
     Warning_,
 )
 from vigie.store import (
+    DuplicatePositionError,
     RunRecord,
     Workspace,
     WorkspaceVersionError,
@@ -401,9 +402,9 @@ def test_two_files_are_kept_apart(workspace: Workspace) -> None:
 def test_failed_save_leaves_the_earlier_import(workspace: Workspace) -> None:
     workspace.save(_result(), "r1")
     bad = _result()
-    # Two records at the same position of the same file violate the primary key.
+    # Two records at the same position of the same file: refused when committing.
     bad.records = [bad.records[0], bad.records[0]]
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(DuplicatePositionError):
         workspace.save(bad, "r2")
     assert workspace.is_imported(SHA, "r1")
     assert not workspace.is_imported(SHA, "r2")
@@ -480,3 +481,22 @@ def test_run_ids_are_unique(workspace: Workspace) -> None:
 def test_counts_of_a_new_workspace(workspace: Workspace) -> None:
     assert workspace.counts() == dict.fromkeys(TABLES, 0)
     assert list(workspace.counts()) == list(TABLES)
+
+
+def test_records_survive_the_migration_that_drops_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace written before migration 5 keeps its records, suppliers and codes."""
+    path = tmp_path / "old.duckdb"
+    older = [m for m in available_migrations() if m.version < 5]
+    monkeypatch.setattr(migrations_module, "available_migrations", lambda: older)
+    with Workspace.open(path) as old:
+        old.save(_result(), "r1")
+        before = old.counts()
+    monkeypatch.undo()
+    with Workspace.open(path) as new:
+        assert current_version(new.con) >= 5
+        assert new.counts() == before
+        assert new.is_imported(SHA, "r1")
+        new.save(_result(), "r1")  # imported again: replaced, not doubled
+        assert new.counts() == before

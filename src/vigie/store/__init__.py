@@ -1,10 +1,18 @@
 """Store: the embedded DuckDB workspace and its versioned schema."""
 
 from vigie.store.migrations import WorkspaceVersionError, available_migrations, migrate
-from vigie.store.workspace import DEFAULT_WORKSPACE, ImportInfo, ImportWriter, RunRecord, Workspace
+from vigie.store.workspace import (
+    DEFAULT_WORKSPACE,
+    DuplicatePositionError,
+    ImportInfo,
+    ImportWriter,
+    RunRecord,
+    Workspace,
+)
 
 __all__ = [
     "DEFAULT_WORKSPACE",
+    "DuplicatePositionError",
     "ImportInfo",
     "ImportWriter",
     "RunRecord",

@@ -37,6 +37,10 @@ RECORD_COLUMNS = (
 )
 
 
+class DuplicatePositionError(ValueError):
+    """Two records of one file were given the same position (positions identify records)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ImportInfo:
     """The file being imported: content hash, path, format, size and reader key."""
@@ -71,8 +75,18 @@ class ImportWriter:
         self.warned += len(warnings)
 
     def commit(self, units_read: int) -> None:
-        """Record the import (units read, loaded, rejected) and commit the transaction."""
+        """Record the import (units read, loaded, rejected) and commit the transaction.
+
+        Raises :class:`DuplicatePositionError` when two records of the file share a position
+        (a reader's error: the caller rolls back)."""
         info = self.info
+        row = self._ws.con.execute(
+            "SELECT count(*) - count(DISTINCT (source_file, position)) FROM records "
+            "WHERE file_sha256 = ?",
+            [info.sha256],
+        ).fetchone()
+        if row and row[0]:
+            raise DuplicatePositionError(f"{info.path}: {row[0]} records share a position")
         self._ws.con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
