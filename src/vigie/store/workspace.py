@@ -12,7 +12,6 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
-import numpy
 
 from vigie.sources.records import (
     Classification,
@@ -23,10 +22,10 @@ from vigie.sources.records import (
     Rejection,
     Warning_,
 )
+from vigie.store.inserts import TableWriter, collector_paused
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
-_BATCH_VIEW = "vigie_insert_batch"
 _RECORD_TABLES = ("imports", "records", "record_suppliers", "record_classifications")
 
 
@@ -69,8 +68,10 @@ class ImportWriter:
         warnings: Sequence[Warning_] = (),
     ) -> None:
         """Insert one batch."""
-        self._ws._insert_records(self.info.sha256, records)
-        self._ws._insert_notes(self.info.sha256, rejections, warnings, (self.rejected, self.warned))
+        with collector_paused():
+            self._ws.tables.insert_records(self.info.sha256, records)
+            first = (self.rejected, self.warned)
+            self._ws.tables.insert_notes(self.info.sha256, rejections, warnings, first)
         self.rejected += len(rejections)
         self.warned += len(warnings)
 
@@ -126,7 +127,7 @@ class Workspace:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
-        self._types: dict[str, dict[str, str]] = {}
+        self.tables = TableWriter(con)
 
     @classmethod
     def open(cls, path: Path | str = DEFAULT_WORKSPACE) -> Workspace:
@@ -184,127 +185,6 @@ class Workspace:
             self.con.execute("ROLLBACK")
             raise
         return ImportWriter(self, info)
-
-    def _insert_records(self, sha: str, records: Sequence[ProcurementRecord]) -> None:
-        if not records:
-            return
-        buyers = [r.buyer for r in records]
-        self._insert_columns(
-            "records",
-            {
-                "file_sha256": [sha] * len(records),
-                "source_file": [r.source_file for r in records],
-                "position": [r.position for r in records],
-                "line": [r.line for r in records],
-                "record_id": [r.record_id for r in records],
-                "kind": [r.kind for r in records],
-                "buyer_id": [b.id for b in buyers],
-                "buyer_scheme": [b.scheme for b in buyers],
-                "buyer_name": [b.name for b in buyers],
-                "title": [r.title for r in records],
-                "amount": [r.amount for r in records],
-                "currency": [r.currency for r in records],
-                "date": [r.date for r in records],
-                "cpv": [r.cpv for r in records],
-                "cpv_raw": [r.cpv_raw for r in records],
-                "procedure": [r.procedure for r in records],
-                "content_hash": [r.content_hash for r in records],
-                "buyer_country": [b.country for b in buyers],
-                "description": [r.description for r in records],
-                "date_time": [r.date_time for r in records],
-                "category": [r.category for r in records],
-                "category_reason": [r.category_reason for r in records],
-            },
-        )
-        links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
-        if links:
-            self._insert_columns(
-                "record_suppliers",
-                {
-                    "file_sha256": [sha] * len(links),
-                    "source_file": [r.source_file for r, _, _ in links],
-                    "position": [r.position for r, _, _ in links],
-                    "idx": [i for _, i, _ in links],
-                    "supplier_id": [s.id for _, _, s in links],
-                    "supplier_scheme": [s.scheme for _, _, s in links],
-                    "supplier_name": [s.name for _, _, s in links],
-                    "supplier_country": [s.country for _, _, s in links],
-                },
-            )
-        codes = [(r, i, c) for r in records for i, c in enumerate(r.classifications)]
-        if codes:
-            self._insert_columns(
-                "record_classifications",
-                {
-                    "file_sha256": [sha] * len(codes),
-                    "source_file": [r.source_file for r, _, _ in codes],
-                    "position": [r.position for r, _, _ in codes],
-                    "idx": [i for _, i, _ in codes],
-                    "scheme": [c.scheme for _, _, c in codes],
-                    "code": [c.code for _, _, c in codes],
-                    "description": [c.description for _, _, c in codes],
-                },
-            )
-
-    def _insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
-        """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far
-        faster than list parameters), each cast to its column's declared type."""
-        types = self._column_types(table)
-        batch = {
-            name: numpy.fromiter(values, dtype=object, count=len(values))
-            for name, values in columns.items()
-        }
-        names = ", ".join(columns)
-        casts = ", ".join(f'"{name}"::{types[name]}' for name in columns)
-        self.con.register(_BATCH_VIEW, batch)
-        try:
-            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {casts} FROM {_BATCH_VIEW}")
-        finally:
-            self.con.unregister(_BATCH_VIEW)
-
-    def _column_types(self, table: str) -> dict[str, str]:
-        found = self._types.get(table)
-        if found is None:
-            rows = self.con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = ? AND table_schema = 'main'",
-                [table],
-            ).fetchall()
-            found = self._types[table] = {str(name): str(kind) for name, kind in rows}
-        return found
-
-    def _insert_notes(
-        self,
-        sha: str,
-        rejections: Sequence[Rejection],
-        warnings: Sequence[Warning_],
-        first: tuple[int, int],
-    ) -> None:
-        if rejections:
-            self._insert_columns(
-                "rejections",
-                {
-                    "file_sha256": [sha] * len(rejections),
-                    "seq": list(range(first[0], first[0] + len(rejections))),
-                    "source_file": [r.source_file for r in rejections],
-                    "position": [r.position for r in rejections],
-                    "code": [r.note.code for r in rejections],
-                    "params": [_params(r.note) for r in rejections],
-                    "excerpt": [r.excerpt for r in rejections],
-                },
-            )
-        if warnings:
-            self._insert_columns(
-                "warnings",
-                {
-                    "file_sha256": [sha] * len(warnings),
-                    "seq": list(range(first[1], first[1] + len(warnings))),
-                    "source_file": [w.source_file for w in warnings],
-                    "position": [w.position for w in warnings],
-                    "code": [w.note.code for w in warnings],
-                    "params": [_params(w.note) for w in warnings],
-                },
-            )
 
     def load(self, sha256: str, path: str) -> ReadResult:
         """Rebuild the read result of an imported file, relabelled with its current ``path``."""
@@ -424,10 +304,6 @@ def _record_from_row(
         category=category,
         category_reason=category_reason,
     )
-
-
-def _params(note: Note) -> str:
-    return json.dumps(note.as_dict(), ensure_ascii=False)
 
 
 def _note(code: str, params: str) -> Note:
