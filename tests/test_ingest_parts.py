@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from vigie import ingest_parts
+from vigie.cli import app
 from vigie.pipeline import import_file
 from vigie.sources import Limits
 from vigie.sources.ocds import stream_ocds
@@ -206,3 +208,39 @@ def test_small_files_and_other_shapes_are_read_in_one_process(tmp_path: Path) ->
     assert not ingest_parts.can_split(spec, path, 1)
     assert not ingest_parts.can_split(reader_named("decp-v1-json"), path, 2)
     assert ingest_parts.default_workers() >= 1
+
+
+def test_screen_with_workers_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``vigie screen --workers 2`` reads a large JSON-lines file in two processes and reports
+    the same counts and outputs as ``--workers 1``."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    summaries = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        result = CliRunner().invoke(
+            app,
+            [
+                "screen",
+                str(path),
+                "-o",
+                str(out),
+                "--workspace",
+                str(tmp_path / f"w{workers}.duckdb"),
+                "--workers",
+                workers,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        summaries.append(summary)
+        assert (out / "rejected.csv").read_text(encoding="utf-8").count("\n") > 1
+    keys = ("records_read", "records_loaded", "records_rejected", "findings")
+    assert [summaries[1][k] for k in keys] == [summaries[0][k] for k in keys]
+    rejected = [(tmp_path / f"out{w}" / "rejected.csv").read_text("utf-8") for w in "12"]
+    assert rejected[0] == rejected[1]
+    bad = CliRunner().invoke(app, ["screen", str(path), "-o", str(tmp_path), "--workers", "0"])
+    assert bad.exit_code == 2

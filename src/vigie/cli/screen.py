@@ -22,6 +22,7 @@ from rich.progress import (
 from vigie.assess.policy import Policy, PolicyError, load_policy
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, err, fail, resolve_lang
 from vigie.demo import demo_files
+from vigie.ingest_parts import PartFailedError, default_workers
 from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, ScreenResult, screen
 from vigie.present import Messages
 from vigie.present.pdf import PdfUnavailable, html_to_pdf
@@ -62,6 +63,16 @@ def choose_policy(name: str | None, t: Messages) -> Policy:
         raise typer.Exit(2) from None
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes reading one large OCDS JSON-lines file at once (default: the cores "
+        "available, at most 8; 1 reads in this process). / Processus lisant ensemble un grand "
+        "fichier OCDS en lignes JSON (par défaut : les cœurs disponibles, 8 au plus).",
+    ),
+]
 MappingOption = Annotated[
     Path | None,
     typer.Option(
@@ -145,7 +156,7 @@ def _run_screen(
             fail(t, t("ingest_unknown_format_option", name=exc.name, known=", ".join(exc.known)))
         except InputPathError as exc:
             fail(t, t("cli_" + exc.code, path=exc.path))
-        except OSError as exc:
+        except (OSError, PartFailedError) as exc:
             fail(t, t("cli_io_error", error=exc))
     print_outcome(result, t)
     return result
@@ -206,13 +217,18 @@ def screen_command(
     pdf: PdfOption = False,
     mapping: MappingOption = None,
     sirene: SireneOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Screen procurement files against the knowledge base. / Cribler des fichiers de marchés."""
     t = Messages(resolve_lang(lang))
     chosen = choose_policy(policy, t)
     with _readers(mapping, sirene, t) as readers:
         options = ScreenOptions(
-            lang=t.lang, input_format=input_format, policy=chosen, readers=readers
+            lang=t.lang,
+            input_format=input_format,
+            policy=chosen,
+            readers=readers,
+            workers=workers or default_workers(),
         )
         result = _run_screen(files, outdir, workspace, options)
     if pdf:
