@@ -486,3 +486,28 @@ def test_fast_path_decodes_language_variants() -> None:
     assert fast_release(json.dumps(value).encode()) == project(value)
     odd = json.dumps({"ocid": "o", "tender": {"title_zh-Hans": "x"}}).encode()
     assert fast_release(odd) is None  # not a plain language code: general path
+
+
+def test_country_names_found_without_rigour_table_agree_with_rigour() -> None:
+    """The small table of names gives what rigour's full lookup gives, for every strong and
+    weak name (and upper-cased, when that is in the table too)."""
+    from rigour.territories import lookup_territory
+    from rigour.territories.lookup import _load_territory_names
+
+    from vigie.sources.ocds_values import country_code, strong_names
+
+    table = strong_names()
+    assert table["Україна"] == "ua"
+    assert table["Canada"] == "ca"
+    checked = 0
+    for _, strongs, weaks, _ in _load_territory_names():
+        for strong in (*strongs, *weaks):
+            for written in (strong, strong.upper()):
+                if written not in table or len(written) > 100:
+                    continue
+                territory = lookup_territory(written)
+                expected = territory.code if territory is not None else None
+                got = country_code(written)
+                assert got == (expected if expected and len(expected) == 2 else None), written
+                checked += 1
+    assert checked > 2000

@@ -11,10 +11,10 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from rigour.territories import lookup_territory
+from rigour.territories import lookup_by_identifier, lookup_territory
 
 from vigie.sources.currency import normalize_currency
 from vigie.sources.records import Classification, Note
@@ -222,11 +222,41 @@ def main_cpv(codes: Iterable[Classification], notes: list[Note]) -> tuple[str | 
 
 @lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
-    """ISO 3166-1 alpha-2 (lower case) of a country name or code, when recognised."""
+    """ISO 3166-1 alpha-2 (lower case) of a country name or code, when recognised.
+
+    As rigour's ``lookup_territory``: a code first, then a name. A name written exactly as one
+    of rigour's names of a territory (``Україна``, ``Canada``) is found in a small table
+    (:func:`strong_names`), sparing each process the second or so that rigour takes to build
+    its table of every name normalised; other names (``UKRAINE``) go to rigour."""
     if len(name) > 100:
         return None
-    territory = lookup_territory(name)
-    if territory is None:
-        return None
-    code = str(territory.code)
-    return code if len(code) == 2 else None
+    territory = lookup_by_identifier(name)
+    code = territory.code if territory is not None else strong_names().get(name)
+    if code is None:
+        territory = lookup_territory(name)
+        code = territory.code if territory is not None else None
+    return str(code) if code is not None and len(code) == 2 else None
+
+
+@cache
+def strong_names() -> dict[str, str]:
+    """rigour's strong and weak names of territories, as written, with their territory's code;
+    a strong name wins over a weak one, as in rigour, and a name of several territories is
+    left out (rigour decides). Empty when this version of rigour does not expose its names the
+    way this reads them."""
+    try:
+        from rigour.territories.lookup import _load_territory_names  # noqa: PLC0415
+    except ImportError:
+        return {}
+    strong: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for territory, strongs, weaks, _ in _load_territory_names():
+        for table, names in ((strong, strongs), (weak, weaks)):
+            for name in names:
+                if table.setdefault(name, territory.code) != territory.code:
+                    ambiguous.add(name)
+    found = {**{k: v for k, v in weak.items() if k not in strong}, **strong}
+    for key in ambiguous:
+        found.pop(key, None)
+    return found
