@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vigie.cli import app
-from vigie.pipeline import import_file, ingest
+from vigie.pipeline import import_file, ingest, merge_processes_across_files
 from vigie.sources import Limits, ReadResult, ocds_stream
 from vigie.sources import ocds as ocds_module
 from vigie.sources.codes import INGEST_CODES
@@ -301,6 +301,10 @@ def test_every_ingest_code_is_produced(tmp_path: Path) -> None:
     with Workspace.open(":memory:") as ws:
         for item in ingest([tmp_path / "empty.json", tmp_path / "other.json"], ws, Limits()):
             seen |= {r.note.code for r in item.rejections}
+        later = _jsonl(tmp_path / "later.jsonl", [_release("o1", "2", "2021")])
+        both = ingest([tmp_path / "codes.jsonl", later], ws, Limits())
+        for item in merge_processes_across_files(both, ws):
+            seen |= {w.note.code for w in item.warnings}
     big = tmp_path / "big.json"
     big.write_bytes(b'{\n"uri": "u",\n"publisher": {},\n"x": 1}' + b" " * 200)
     long_line = tmp_path / "long.jsonl"

@@ -26,10 +26,13 @@ from vigie.resolve import Matcher
 from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult
 from vigie.sources.files import sha256_file
+from vigie.sources.ocds import FORMAT as OCDS_FORMAT
+from vigie.sources.ocds_across import merge_across_files
 from vigie.sources.records import Note, ProcurementRecord, Rejection
 from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import ImportInfo, RunRecord, Workspace
+from vigie.store.processes import shared_releases
 from vigie.store.review import ReviewStore
 
 INPUT_SUFFIXES = input_suffixes()
@@ -180,7 +183,7 @@ def import_file(
                     path,
                     label,
                     limits,
-                    lambda b: writer.add(b.records, b.rejections, b.warnings),
+                    lambda b: writer.add(b.records, b.rejections, b.warnings, b.releases),
                     (lambda n: progress(n, label)) if progress else None,
                 )
                 writer.commit(summary.units_read)
@@ -225,7 +228,11 @@ def report_workspace(
 def decide_and_report(
     results: Sequence[ReadResult], outdir: Path, workspace: Workspace, options: ScreenOptions
 ) -> ScreenResult:
-    """Categorise, match, assess and decide the records of ``results``; write every output."""
+    """Categorise, match, assess and decide the records of ``results``; write every output.
+
+    The OCDS processes found in several of the files are first merged across them
+    (:mod:`vigie.sources.ocds_across`)."""
+    results = merge_processes_across_files(results, workspace)
     kb = options.kb or load_knowledge_base()
     policy = options.policy
     if not isinstance(policy, Policy):
@@ -255,6 +262,20 @@ def decide_and_report(
         RunRecord(run_id, __version__, kb.version, summary["inputs"], str(outdir), len(findings))
     )
     return ScreenResult(summary, findings, exposures, outdir, cases)
+
+
+def merge_processes_across_files(
+    results: Sequence[ReadResult], workspace: Workspace
+) -> list[ReadResult]:
+    """``results`` with the releases of each OCDS process found in several of their files
+    merged, its records given once, in the file of its latest release."""
+    files = [(r.sha256, r.path) for r in results if r.format == OCDS_FORMAT]
+    shared = shared_releases(workspace, files) if len(files) > 1 else {}
+    if not shared:
+        return list(results)
+    position = [n for n, r in enumerate(results) if r.format == OCDS_FORMAT]
+    by_result = {ocid: [(position[n], row) for n, row in rows] for ocid, rows in shared.items()}
+    return merge_across_files(results, by_result)
 
 
 def find_all(

@@ -45,6 +45,7 @@ WARNING_CODES = frozenset(
         "no_currency",
         "ocds_not_counted",
         "ocds_party_unresolved",
+        "ocds_merged_across_files",
     }
 )
 
@@ -121,6 +122,8 @@ INGEST_CODES = frozenset(
         "no_currency",
         "ocds_not_counted",
         "ocds_party_unresolved",
+        "ocds_merged_across_files",
     }
 )
-"""Codes produced by format detection and the OCDS reader (not by the DECP v1 reader)."""
+"""Codes produced by format detection, the OCDS reader and the merge of OCDS processes across
+files (not by the DECP v1 reader)."""

@@ -12,10 +12,13 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from vigie.sources.files import Limits, sha256_file
 from vigie.sources.ocds_fast import fast_ocid
@@ -32,6 +35,7 @@ from vigie.sources.ocds_stream import (
     Item,
     Part,
     ProgressFn,
+    ReleaseRow,
     StreamSummary,
     Unit,
     iter_units,
@@ -215,7 +219,7 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
         group.append(entry)
         seq += 1
         if len(group) == reading.expected.get(ocid):
-            _emit(reading, reading.groups.pop(ocid))
+            _emit(reading, ocid, reading.groups.pop(ocid))
     return seq
 
 
@@ -262,15 +266,17 @@ def _ocid(value: Mapping[str, Any]) -> str | None:
 
 
 def _emit_processes(reading: _Reading) -> None:
-    for entries in _drain(reading.groups):
-        _emit(reading, entries)
+    for ocid, entries in _drain(reading.groups):
+        _emit(reading, ocid, entries)
 
 
-def _emit(reading: _Reading, entries: list[_Entry]) -> None:
-    """Merge one process's releases, map them to records and queue them for the sink."""
+def _emit(reading: _Reading, ocid: str, entries: list[_Entry]) -> None:
+    """Merge one process's releases, map them to records and queue them for the sink, with
+    the releases themselves (for merging with other files' releases of the same ocid)."""
     entries.sort(key=lambda e: e.key)
     state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
     records, warnings = process_records(state, entries[-1].origin)
+    reading.batch.releases.extend(_release_row(ocid, entry) for entry in entries)
     reading.batch.records.extend(records)
     reading.records += len(records)
     for warning in warnings:
@@ -347,10 +353,34 @@ def _line_ocids(raw: bytes | None, label: str, number: int) -> list[str]:
     return found
 
 
-def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:
+def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]]:
     """The groups in first-seen order, each released from memory once yielded."""
     for ocid in list(groups):
-        yield groups.pop(ocid)
+        yield ocid, groups.pop(ocid)
+
+
+def _release_row(ocid: str, entry: _Entry) -> ReleaseRow:
+    rank, date, seq = entry.key
+    origin = entry.origin
+    return ReleaseRow(
+        ocid,
+        rank,
+        date,
+        seq,
+        origin.source_file,
+        origin.position,
+        origin.line,
+        state_json(entry.state),
+    )
+
+
+def state_json(state: Mapping[str, Any]) -> str:
+    """A projected release as JSON text (orjson; the standard library for integers orjson
+    cannot write, beyond 64 bits)."""
+    try:
+        return orjson.dumps(state).decode("utf-8")
+    except TypeError:
+        return json.dumps(state, ensure_ascii=False)
 
 
 def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:

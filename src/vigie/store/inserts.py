@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import numpy
 
+from vigie.sources.ocds_stream import ReleaseRow
 from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
 
 _BATCH_VIEW = "vigie_insert_batch"
@@ -88,6 +89,25 @@ class TableWriter:
                     "description": [c.description for _, _, c in codes],
                 },
             )
+
+    def insert_releases(self, sha: str, releases: Sequence[ReleaseRow]) -> None:
+        """Insert the OCDS releases read (for merging processes across files)."""
+        if not releases:
+            return
+        self.insert_columns(
+            "ocds_releases",
+            {
+                "file_sha256": [sha] * len(releases),
+                "ocid": [r.ocid for r in releases],
+                "rank": [r.rank for r in releases],
+                "date": [r.date for r in releases],
+                "seq": [r.seq for r in releases],
+                "source_file": [r.source_file for r in releases],
+                "position": [r.position for r in releases],
+                "line": [r.line for r in releases],
+                "state": [r.state for r in releases],
+            },
+        )
 
     def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
         """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far

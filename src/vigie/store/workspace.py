@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from vigie.sources.ocds_stream import ReleaseRow
 from vigie.sources.records import (
     Classification,
     Note,
@@ -26,7 +27,13 @@ from vigie.store.inserts import TableWriter, collector_paused
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
-_RECORD_TABLES = ("imports", "records", "record_suppliers", "record_classifications")
+_RECORD_TABLES = (
+    "imports",
+    "records",
+    "record_suppliers",
+    "record_classifications",
+    "ocds_releases",
+)
 
 
 RECORD_COLUMNS = (
@@ -66,10 +73,12 @@ class ImportWriter:
         records: Sequence[ProcurementRecord],
         rejections: Sequence[Rejection] = (),
         warnings: Sequence[Warning_] = (),
+        releases: Sequence[ReleaseRow] = (),
     ) -> None:
-        """Insert one batch."""
+        """Insert one batch (with the OCDS releases it was read from, if any)."""
         with collector_paused():
             self._ws.tables.insert_records(self.info.sha256, records)
+            self._ws.tables.insert_releases(self.info.sha256, releases)
             first = (self.rejected, self.warned)
             self._ws.tables.insert_notes(self.info.sha256, rejections, warnings, first)
         self.rejected += len(rejections)

@@ -1,0 +1,121 @@
+"""Merging the releases of one OCDS contracting process spread over several files.
+
+Bulk OCDS data is often published in one file per month or year, and a contract signed in
+one file may be amended in the next. Each file is read (and stored) on its own, its releases
+of each ocid merged; before screening, the processes found in several of a run's files are
+merged again from all their releases, in OCDS order (undated first, then by date; between
+files with the same date, in the order the files were given; within a file, file order).
+
+The merged process's records replace those each file gave for it: they belong to the file
+holding the latest release. A file whose records of the process are replaced keeps a warning
+at each of them (``ocds_merged_across_files``), so nothing disappears unreported; its units
+(releases) stay loaded. Amounts are then counted once, at their latest value.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+
+from vigie.sources.ocds_map import Origin, process_records
+from vigie.sources.ocds_merge import merge
+from vigie.sources.ocds_stream import ReleaseRow
+from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
+
+Shared = Mapping[str, Sequence[tuple[int, ReleaseRow]]]
+
+
+@dataclasses.dataclass(slots=True)
+class _File:
+    """The records and warnings of one result, being rewritten."""
+
+    records: list[ProcurementRecord | None]
+    warnings: list[Warning_]
+    index: list[tuple[str, str, int]]
+    """(source file, position, record number), sorted: to find a process's records."""
+    added: dict[int, list[ProcurementRecord]] = dataclasses.field(default_factory=dict)
+    first: int = 0
+    """Number of the first record removed by the last :meth:`take` (where merged ones go)."""
+
+    @classmethod
+    def of(cls, result: ReadResult) -> _File:
+        index = sorted((r.source_file, r.position, n) for n, r in enumerate(result.records))
+        return cls(list(result.records), list(result.warnings), index)
+
+    def take(self, ocid: str, last: ReleaseRow) -> list[ProcurementRecord]:
+        """Remove the records this file gave for the process whose latest release (in this
+        file) is ``last``, and return them."""
+        base = last.position.rstrip("/")
+        found = []
+        for prefix, exact in ((last.position, True), (base + "/", False)):
+            at = bisect.bisect_left(self.index, (last.source_file, prefix, -1))
+            while at < len(self.index):
+                source, position, number = self.index[at]
+                matches = position == prefix if exact else position.startswith(prefix)
+                if source != last.source_file or not matches:
+                    break
+                record = self.records[number]
+                if record is not None and _of_process(record, ocid):
+                    found.append(number)
+                at += 1
+        taken = [record for number in found if (record := self.records[number]) is not None]
+        for number in found:
+            self.records[number] = None
+        self.first = min(found) if found else len(self.records)
+        return taken
+
+
+def merge_across_files(results: Sequence[ReadResult], shared: Shared) -> list[ReadResult]:
+    """``results`` (in input order) with the processes of ``shared`` (ocid: its releases, each
+    with the index of its file in ``results``) merged across files; ``results`` are not
+    changed (new results are returned)."""
+    if not shared:
+        return list(results)
+    files: dict[int, _File] = {}
+    for ocid, rows in shared.items():
+        _merge_process(ocid, rows, results, files)
+    return [_rewritten(result, files.get(n)) for n, result in enumerate(results)]
+
+
+def _merge_process(
+    ocid: str,
+    rows: Sequence[tuple[int, ReleaseRow]],
+    results: Sequence[ReadResult],
+    files: dict[int, _File],
+) -> None:
+    """Merge one process's releases from every file; rewrite each file's records of it."""
+    ordered = sorted(rows, key=lambda item: (item[1].rank, item[1].date, item[0], item[1].seq))
+    states = [json.loads(release.state) for _, release in ordered]
+    state = states[0] if len(states) == 1 else merge(states)
+    target, last = ordered[-1]
+    merged, notes = process_records(state, Origin(last.source_file, last.position, last.line))
+    for number in sorted({n for n, _ in rows}):
+        file = files.get(number) or files.setdefault(number, _File.of(results[number]))
+        local = max((r for n, r in rows if n == number), key=lambda r: (r.rank, r.date, r.seq))
+        taken = file.take(ocid, local)
+        if number == target:  # the merged records, and their notes, replace the file's
+            file.added.setdefault(file.first, []).extend(merged)
+            gone = {(r.source_file, r.position) for r in taken}
+            file.warnings = [w for w in file.warnings if (w.source_file, w.position) not in gone]
+            file.warnings.extend(notes)
+            continue
+        note = Note.of("ocds_merged_across_files", ocid=ocid, file=results[target].path)
+        file.warnings.extend(Warning_(r.source_file, r.position, note) for r in taken)
+
+
+def _rewritten(result: ReadResult, file: _File | None) -> ReadResult:
+    if file is None:
+        return result
+    records: list[ProcurementRecord] = []
+    for number, record in enumerate(file.records):
+        records.extend(file.added.get(number, ()))
+        if record is not None:
+            records.append(record)
+    records.extend(file.added.get(len(file.records), ()))
+    return dataclasses.replace(result, records=records, warnings=file.warnings)
+
+
+def _of_process(record: ProcurementRecord, ocid: str) -> bool:
+    return record.record_id == ocid or record.record_id.startswith(ocid + "/")

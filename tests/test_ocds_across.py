@@ -1,0 +1,118 @@
+"""Releases of one OCDS process spread over several files are merged before screening."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from vigie.pipeline import ScreenOptions, ingest, merge_processes_across_files, screen
+from vigie.sources import Limits
+from vigie.store import Workspace
+
+SUPPLIER = {"id": "S1", "name": "ORACLE FRANCE", "roles": ["supplier"]}
+BUYER = {"id": "B1", "name": "Ville d'Exemple", "roles": ["buyer"]}
+
+
+def _award(ocid: str, date: str, amount: int) -> dict[str, Any]:
+    award = {
+        "id": "A1",
+        "status": "active",
+        "value": {"amount": amount, "currency": "EUR"},
+        "suppliers": [{"id": "S1", "name": "ORACLE FRANCE"}],
+    }
+    return {
+        "ocid": ocid,
+        "id": f"{ocid}-award-{date}",
+        "date": date,
+        "tag": ["award"],
+        "parties": [BUYER, SUPPLIER],
+        "buyer": {"id": "B1", "name": "Ville d'Exemple"},
+        "tender": {"id": "T1", "title": "Licences de base de données"},
+        "awards": [award],
+    }
+
+
+def _amendment(ocid: str, date: str, amount: int) -> dict[str, Any]:
+    """A later release that only amends the award's value (no parties, no title)."""
+    award = {"id": "A1", "value": {"amount": amount, "currency": "EUR"}}
+    return {"ocid": ocid, "id": f"{ocid}-amend-{date}", "date": date, "tag": ["awardUpdate"],
+            "awards": [award]}  # fmt: skip
+
+
+def _jsonl(path: Path, releases: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in releases), encoding="utf-8")
+    return path
+
+
+def _files(tmp_path: Path) -> list[Path]:
+    january = _jsonl(
+        tmp_path / "2024-01.jsonl",
+        [_award("ocds-x-1", "2024-01-10T00:00:00Z", 100), _award("ocds-x-2", "2024-01-11", 7)],
+    )
+    february = _jsonl(
+        tmp_path / "2024-02.jsonl",
+        [_amendment("ocds-x-1", "2024-02-03T00:00:00Z", 150)],
+    )
+    return [january, february]
+
+
+def test_a_process_amended_in_a_later_file_is_counted_once(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest(_files(tmp_path), ws, Limits())
+        assert [len(r.records) for r in results] == [2, 1]  # each file on its own
+        merged = merge_processes_across_files(results, ws)
+    assert [len(r.records) for r in results] == [2, 1]  # the caller's results are unchanged
+    january, february = merged
+    assert [r.record_id for r in january.records] == ["ocds-x-2/award/A1"]
+    (record,) = february.records
+    assert record.record_id == "ocds-x-1/award/A1"
+    assert record.amount == 150.0  # the latest value, once
+    assert [s.name for s in record.suppliers] == ["ORACLE FRANCE"]  # from January's release
+    assert record.title == "Licences de base de données"
+    assert record.source_file == str(tmp_path / "2024-02.jsonl")
+    (note,) = [w for w in january.warnings if w.note.code == "ocds_merged_across_files"]
+    assert note.position == "line 1/awards/0"
+    assert dict(note.note.params)["file"] == str(tmp_path / "2024-02.jsonl")
+    for result in merged:  # units are still all loaded
+        assert result.records_read == result.records_loaded + result.records_rejected
+
+
+def test_merge_order_is_by_date_whatever_the_file_order(tmp_path: Path) -> None:
+    """Files given latest first: the January award and the February amendment still merge
+    in date order, and the record goes to the file of the latest release."""
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest(list(reversed(_files(tmp_path))), ws, Limits())
+        february, january = merge_processes_across_files(results, ws)
+    (record,) = february.records
+    assert record.amount == 150.0
+    assert [r.record_id for r in january.records] == ["ocds-x-2/award/A1"]
+
+
+def test_a_file_alone_or_given_twice_is_not_changed(tmp_path: Path) -> None:
+    january, _ = _files(tmp_path)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        (alone,) = ingest([january], ws, Limits())
+        assert merge_processes_across_files([alone], ws) == [alone]
+        copy = tmp_path / "copy.jsonl"
+        copy.write_bytes(january.read_bytes())
+        same = ingest([january, copy], ws, Limits())
+        assert merge_processes_across_files(same, ws) == same  # one content: nothing shared
+
+
+def test_screen_counts_the_amended_amount_once(tmp_path: Path) -> None:
+    """Through ``screen``: the supplier's exposure is the latest value (150), not 250, and
+    warnings.csv says where January's record went."""
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        result = screen(_files(tmp_path), tmp_path / "out", ws, ScreenOptions())
+    amounts = [
+        f.record.amount for f in result.findings if f.record.record_id.startswith("ocds-x-1")
+    ]
+    assert amounts == [150.0]
+    with (tmp_path / "out" / "warnings.csv").open(encoding="utf-8") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+    assert "ocds_merged_across_files" in codes
+    files = result.summary["files"]
+    assert [f["records_stored"] for f in files] == [1, 1]
+    assert [f["records_read"] for f in files] == [2, 1]
