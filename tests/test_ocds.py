@@ -305,6 +305,9 @@ def test_every_ingest_code_is_produced(tmp_path: Path) -> None:
         both = ingest([tmp_path / "codes.jsonl", later], ws, Limits())
         for item in merge_processes_across_files(both, ws):
             seen |= {w.note.code for w in item.warnings}
+        later.unlink()  # no longer there: its processes cannot be merged
+        for item in merge_processes_across_files(both, ws):
+            seen |= {w.note.code for w in item.warnings}
     big = tmp_path / "big.json"
     big.write_bytes(b'{\n"uri": "u",\n"publisher": {},\n"x": 1}' + b" " * 200)
     long_line = tmp_path / "long.jsonl"

@@ -116,3 +116,31 @@ def test_screen_counts_the_amended_amount_once(tmp_path: Path) -> None:
     files = result.summary["files"]
     assert [f["records_stored"] for f in files] == [1, 1]
     assert [f["records_read"] for f in files] == [2, 1]
+
+
+def test_release_packages_merge_across_files_too(tmp_path: Path) -> None:
+    """Documents (release packages), not only JSON lines: the same merge."""
+    first = tmp_path / "package-1.json"
+    second = tmp_path / "package-2.json"
+    award, amendment = _award("ocds-p", "2024-01-01", 10), _amendment("ocds-p", "2024-03-01", 12)
+    first.write_text(json.dumps({"uri": "u", "releases": [award]}, indent=2))
+    second.write_text(json.dumps({"uri": "u", "releases": [amendment]}, indent=2))
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        one, two = merge_processes_across_files(ingest([first, second], ws, Limits()), ws)
+    assert one.records == []
+    (record,) = two.records
+    assert (record.amount, record.position) == (12.0, "/releases/0/awards/0")
+    assert [s.name for s in record.suppliers] == ["ORACLE FRANCE"]
+
+
+def test_a_file_gone_since_it_was_read_is_reported_not_merged(tmp_path: Path) -> None:
+    """Reporting later from the workspace: a file moved away cannot be read again; its
+    processes stay as read, with a warning, and nothing is lost."""
+    january, february = _files(tmp_path)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest([january, february], ws, Limits())
+        january.rename(tmp_path / "elsewhere.jsonl")
+        merged = merge_processes_across_files(results, ws)
+    assert [len(r.records) for r in merged] == [2, 1]
+    notes = [w.note.code for w in merged[0].warnings]
+    assert notes == ["ocds_merge_unavailable"]

@@ -150,7 +150,7 @@ def _read_part(job: _Job, results: Any, done: Synchronized[int]) -> None:
                 job.path,
                 job.label,
                 job.limits,
-                lambda b: writer.add(b.records, b.rejections, b.warnings, b.releases),
+                lambda b: writer.add(b.records, b.rejections, b.warnings),
                 report,
                 job.part,
             )

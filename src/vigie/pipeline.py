@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,12 +28,12 @@ from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult
 from vigie.sources.files import sha256_file
 from vigie.sources.ocds import FORMAT as OCDS_FORMAT
-from vigie.sources.ocds_across import merge_across_files
-from vigie.sources.records import Note, ProcurementRecord, Rejection
+from vigie.sources.ocds_across import Release, merge_across_files, read_releases
+from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
 from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import ImportInfo, RunRecord, Workspace
-from vigie.store.processes import shared_releases
+from vigie.store.processes import shared_processes
 from vigie.store.review import ReviewStore
 
 INPUT_SUFFIXES = input_suffixes()
@@ -183,7 +184,7 @@ def import_file(
                     path,
                     label,
                     limits,
-                    lambda b: writer.add(b.records, b.rejections, b.warnings, b.releases),
+                    lambda b: writer.add(b.records, b.rejections, b.warnings),
                     (lambda n: progress(n, label)) if progress else None,
                 )
                 writer.commit(summary.units_read)
@@ -265,17 +266,32 @@ def decide_and_report(
 
 
 def merge_processes_across_files(
-    results: Sequence[ReadResult], workspace: Workspace
+    results: Sequence[ReadResult], workspace: Workspace, limits: Limits | None = None
 ) -> list[ReadResult]:
     """``results`` with the releases of each OCDS process found in several of their files
-    merged, its records given once, in the file of its latest release."""
-    files = [(r.sha256, r.path) for r in results if r.format == OCDS_FORMAT]
-    shared = shared_releases(workspace, files) if len(files) > 1 else {}
-    if not shared:
+    merged (the files are read again for those processes only), its records given once, in
+    the file of its latest release. A file no longer where it was read, or changed since,
+    cannot be read again: a warning says so, and its processes are not merged."""
+    ocds = [(n, r) for n, r in enumerate(results) if r.format == OCDS_FORMAT]
+    ocids = shared_processes(workspace, [r.sha256 for _, r in ocds]) if len(ocds) > 1 else None
+    if not ocids:
         return list(results)
-    position = [n for n, r in enumerate(results) if r.format == OCDS_FORMAT]
-    by_result = {ocid: [(position[n], row) for n, row in rows] for ocid, rows in shared.items()}
-    return merge_across_files(results, by_result)
+    found: dict[str, list[tuple[int, Release]]] = {}
+    unavailable: dict[int, Note] = {}
+    for number, result in ocds:
+        path = Path(result.path)
+        if not path.is_file() or sha256_file(path) != result.sha256:
+            unavailable[number] = Note.of("ocds_merge_unavailable", path=result.path)
+            continue
+        for release in read_releases(path, result.path, limits or Limits(), ocids):
+            found.setdefault(release.ocid, []).append((number, release))
+    shared = {o: rows for o, rows in found.items() if len({n for n, _ in rows}) > 1}
+    merged = merge_across_files(results, shared)
+    for number, note in unavailable.items():
+        result = merged[number]
+        warning = Warning_(result.path, "(file)", note)
+        merged[number] = dataclasses.replace(result, warnings=[*result.warnings, warning])
+    return merged
 
 
 def find_all(

@@ -46,6 +46,7 @@ WARNING_CODES = frozenset(
         "ocds_not_counted",
         "ocds_party_unresolved",
         "ocds_merged_across_files",
+        "ocds_merge_unavailable",
     }
 )
 
@@ -123,6 +124,7 @@ INGEST_CODES = frozenset(
         "ocds_not_counted",
         "ocds_party_unresolved",
         "ocds_merged_across_files",
+        "ocds_merge_unavailable",
     }
 )
 """Codes produced by format detection, the OCDS reader and the merge of OCDS processes across

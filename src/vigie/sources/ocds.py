@@ -12,13 +12,10 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-
-import orjson
 
 from vigie.sources.files import Limits, sha256_file
 from vigie.sources.ocds_fast import fast_ocid
@@ -35,7 +32,6 @@ from vigie.sources.ocds_stream import (
     Item,
     Part,
     ProgressFn,
-    ReleaseRow,
     StreamSummary,
     Unit,
     iter_units,
@@ -200,7 +196,7 @@ def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
 
 def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     """Validate one unit and add its states to their process; returns the next sequence."""
-    states = _states(unit)
+    states = unit_states(unit)
     part = reading.part
     if isinstance(states, Note):
         if part is None or part.owns_line(unit.line):
@@ -219,11 +215,11 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
         group.append(entry)
         seq += 1
         if len(group) == reading.expected.get(ocid):
-            _emit(reading, ocid, reading.groups.pop(ocid))
+            _emit(reading, reading.groups.pop(ocid))
     return seq
 
 
-def _states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
+def unit_states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
     """The projected release states a unit brings, with their ocid, or why it is rejected."""
     value = unit.value
     if unit.projected:
@@ -266,17 +262,15 @@ def _ocid(value: Mapping[str, Any]) -> str | None:
 
 
 def _emit_processes(reading: _Reading) -> None:
-    for ocid, entries in _drain(reading.groups):
-        _emit(reading, ocid, entries)
+    for entries in _drain(reading.groups):
+        _emit(reading, entries)
 
 
-def _emit(reading: _Reading, ocid: str, entries: list[_Entry]) -> None:
-    """Merge one process's releases, map them to records and queue them for the sink, with
-    the releases themselves (for merging with other files' releases of the same ocid)."""
+def _emit(reading: _Reading, entries: list[_Entry]) -> None:
+    """Merge one process's releases, map them to records and queue them for the sink."""
     entries.sort(key=lambda e: e.key)
     state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
     records, warnings = process_records(state, entries[-1].origin)
-    reading.batch.releases.extend(_release_row(ocid, entry) for entry in entries)
     reading.batch.records.extend(records)
     reading.records += len(records)
     for warning in warnings:
@@ -347,40 +341,16 @@ def _line_ocids(raw: bytes | None, label: str, number: int) -> list[str]:
         return []
     found: list[str] = []
     for item in line_units(raw, label, number)[0]:
-        states = _states(item) if isinstance(item, Unit) else None
+        states = unit_states(item) if isinstance(item, Unit) else None
         if isinstance(states, list):
             found.extend(ocid for ocid, _ in states)
     return found
 
 
-def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]]:
+def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:
     """The groups in first-seen order, each released from memory once yielded."""
     for ocid in list(groups):
-        yield ocid, groups.pop(ocid)
-
-
-def _release_row(ocid: str, entry: _Entry) -> ReleaseRow:
-    rank, date, seq = entry.key
-    origin = entry.origin
-    return ReleaseRow(
-        ocid,
-        rank,
-        date,
-        seq,
-        origin.source_file,
-        origin.position,
-        origin.line,
-        state_json(entry.state),
-    )
-
-
-def state_json(state: Mapping[str, Any]) -> str:
-    """A projected release as JSON text (orjson; the standard library for integers orjson
-    cannot write, beyond 64 bits)."""
-    try:
-        return orjson.dumps(state).decode("utf-8")
-    except TypeError:
-        return json.dumps(state, ensure_ascii=False)
+        yield groups.pop(ocid)
 
 
 def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:

@@ -2,9 +2,11 @@
 
 Bulk OCDS data is often published in one file per month or year, and a contract signed in
 one file may be amended in the next. Each file is read (and stored) on its own, its releases
-of each ocid merged; before screening, the processes found in several of a run's files are
-merged again from all their releases, in OCDS order (undated first, then by date; between
-files with the same date, in the order the files were given; within a file, file order).
+of each ocid merged; before screening, the processes found in several of a run's files (their
+records carry the ``ocid``) are read again from those files (:func:`read_releases`: only
+their lines are parsed) and merged from all their releases, in OCDS order (undated first, then
+by date; between files with the same date, in the order the files were given; within a file,
+file order).
 
 The merged process's records replace those each file gave for it: they belong to the file
 holding the latest release. A file whose records of the process are replaced keeps a warning
@@ -16,15 +18,72 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
 
+from vigie.sources.files import Limits
+from vigie.sources.ocds import unit_states
+from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
-from vigie.sources.ocds_merge import merge
-from vigie.sources.ocds_stream import ReleaseRow
+from vigie.sources.ocds_merge import merge, sort_key
+from vigie.sources.ocds_stream import (
+    LINE_COUNTED,
+    LINE_READ,
+    Unit,
+    iter_units,
+    plain_json_lines,
+    raw_lines,
+)
 from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
 
-Shared = Mapping[str, Sequence[tuple[int, ReleaseRow]]]
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Release:
+    """One release of a contracting process, as read (the fields vigie reads)."""
+
+    ocid: str
+    key: tuple[int, str, int]
+    """Its order in its file (:func:`~vigie.sources.ocds_merge.sort_key`)."""
+    origin: Origin
+    state: dict[str, Any]
+
+
+Shared = Mapping[str, Sequence[tuple[int, Release]]]
+"""For each ocid: its releases, each with the index of its file among the results."""
+
+
+def read_releases(path: Path, label: str, limits: Limits, ocids: Collection[str]) -> list[Release]:
+    """The releases of ``ocids`` in an OCDS file, in file order, read as
+    :func:`~vigie.sources.ocds.stream_ocds` reads them (in JSON lines, only the lines that
+    may hold them are parsed)."""
+    wanted = _lines_of(path, ocids) if plain_json_lines(path) else None
+    found: list[Release] = []
+    seq = 0
+    for item in iter_units(path, label, limits, None, wanted):
+        if not isinstance(item, Unit):
+            continue
+        states = unit_states(item)
+        for ocid, state in states if isinstance(states, list) else ():
+            if ocid in ocids:
+                origin = Origin(item.source_file, item.position, item.line)
+                found.append(Release(ocid, sort_key(state, seq), origin, state))
+            seq += 1
+    return found
+
+
+def _lines_of(path: Path, ocids: Collection[str]) -> bytearray:
+    """The lines of a JSON-lines file to parse: those whose single release is of one of
+    ``ocids``, and those that are not a single release."""
+    wanted = bytearray()
+    with path.open("rb") as handle:
+        reader: IO[bytes] = handle
+        for number, raw in raw_lines(reader):
+            ocid = fast_ocid(raw) if raw is not None else None
+            keep = ocid is None or ocid.strip() in ocids
+            wanted.extend(b"\x00" * (number + 1 - len(wanted)))
+            wanted[number] = LINE_READ | LINE_COUNTED if keep else 0
+    return wanted
 
 
 @dataclasses.dataclass(slots=True)
@@ -44,9 +103,9 @@ class _File:
         index = sorted((r.source_file, r.position, n) for n, r in enumerate(result.records))
         return cls(list(result.records), list(result.warnings), index)
 
-    def take(self, ocid: str, last: ReleaseRow) -> list[ProcurementRecord]:
+    def take(self, ocid: str, last: Origin) -> list[ProcurementRecord]:
         """Remove the records this file gave for the process whose latest release (in this
-        file) is ``last``, and return them."""
+        file) is at ``last``, and return them."""
         base = last.position.rstrip("/")
         found = []
         for prefix, exact in ((last.position, True), (base + "/", False)):
@@ -81,20 +140,20 @@ def merge_across_files(results: Sequence[ReadResult], shared: Shared) -> list[Re
 
 def _merge_process(
     ocid: str,
-    rows: Sequence[tuple[int, ReleaseRow]],
+    rows: Sequence[tuple[int, Release]],
     results: Sequence[ReadResult],
     files: dict[int, _File],
 ) -> None:
     """Merge one process's releases from every file; rewrite each file's records of it."""
-    ordered = sorted(rows, key=lambda item: (item[1].rank, item[1].date, item[0], item[1].seq))
-    states = [json.loads(release.state) for _, release in ordered]
+    ordered = sorted(rows, key=lambda item: (item[1].key[:2], item[0], item[1].key[2]))
+    states = [release.state for _, release in ordered]
     state = states[0] if len(states) == 1 else merge(states)
     target, last = ordered[-1]
-    merged, notes = process_records(state, Origin(last.source_file, last.position, last.line))
+    merged, notes = process_records(state, last.origin)
     for number in sorted({n for n, _ in rows}):
         file = files.get(number) or files.setdefault(number, _File.of(results[number]))
-        local = max((r for n, r in rows if n == number), key=lambda r: (r.rank, r.date, r.seq))
-        taken = file.take(ocid, local)
+        local = max((r for n, r in rows if n == number), key=lambda r: r.key)
+        taken = file.take(ocid, local.origin)
         if number == target:  # the merged records, and their notes, replace the file's
             file.added.setdefault(file.first, []).extend(merged)
             gone = {(r.source_file, r.position) for r in taken}

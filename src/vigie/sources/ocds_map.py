@@ -183,6 +183,7 @@ def _record(process: _Process, draft: _Draft, origin: Origin, position: str) -> 
         description=_first(draft.parts, process.tender, "description"),
         classifications=tuple(codes),
         date_time=published.date_time,
+        process_id=process.ocid or None,
     )
 
 

@@ -49,28 +49,9 @@ class Batch:
     records: list[ProcurementRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
-    releases: list[ReleaseRow] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.records) + len(self.rejections) + len(self.warnings) + len(self.releases)
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseRow:
-    """One release of a contracting process as read (the fields vigie reads, as JSON), kept in
-    the workspace so that the releases of one ocid spread over several files can be merged
-    (see :mod:`vigie.sources.ocds_across`)."""
-
-    ocid: str
-    rank: int
-    """0 for an undated release, 1 for a dated one (undated releases merge first)."""
-    date: str
-    seq: int
-    """Order of the release in its file, among the releases of the file."""
-    source_file: str
-    position: str
-    line: int
-    state: str
+        return len(self.records) + len(self.rejections) + len(self.warnings)
 
 
 BatchSink = Callable[[Batch], None]

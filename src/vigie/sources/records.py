@@ -35,7 +35,7 @@ class ProcurementRecord:
     ISO 8601 timestamp with its UTC offset when the source publishes one. ``cpv`` is the main
     CPV code (8 digits); ``classifications`` every code published (CPV, UNSPSC, others).
     ``category`` is the technology category derived by the taxonomy and ``category_reason``
-    why (filled after reading, not by readers).
+    why (filled after reading, not by readers); ``process_id`` the OCDS ``ocid``.
     """
 
     source_file: str
@@ -58,6 +58,9 @@ class ProcurementRecord:
     date_time: str | None = None
     category: str | None = None
     category_reason: str | None = None
+    process_id: str | None = None
+    """The contracting process the record comes from, when the source has one (OCDS
+    ``ocid``): its releases may be spread over several files."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 import numpy
 
-from vigie.sources.ocds_stream import ReleaseRow
 from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
 
 _BATCH_VIEW = "vigie_insert_batch"
@@ -58,6 +57,7 @@ class TableWriter:
                 "date_time": [r.date_time for r in records],
                 "category": [r.category for r in records],
                 "category_reason": [r.category_reason for r in records],
+                "process_id": [r.process_id for r in records],
             },
         )
         links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
@@ -89,25 +89,6 @@ class TableWriter:
                     "description": [c.description for _, _, c in codes],
                 },
             )
-
-    def insert_releases(self, sha: str, releases: Sequence[ReleaseRow]) -> None:
-        """Insert the OCDS releases read (for merging processes across files)."""
-        if not releases:
-            return
-        self.insert_columns(
-            "ocds_releases",
-            {
-                "file_sha256": [sha] * len(releases),
-                "ocid": [r.ocid for r in releases],
-                "rank": [r.rank for r in releases],
-                "date": [r.date for r in releases],
-                "seq": [r.seq for r in releases],
-                "source_file": [r.source_file for r in releases],
-                "position": [r.position for r in releases],
-                "line": [r.line for r in releases],
-                "state": [r.state for r in releases],
-            },
-        )
 
     def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
         """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far

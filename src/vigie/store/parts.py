@@ -16,7 +16,7 @@ from typing import Any
 
 from vigie.store.workspace import ImportInfo, Workspace
 
-_COPIED = ("records", "record_suppliers", "record_classifications", "ocds_releases")
+_COPIED = ("records", "record_suppliers", "record_classifications")
 _FILE_LEVEL = "(file)"
 _LINE_OF = r"TRY_CAST(regexp_extract(position, '^line (\d+)', 1) AS BIGINT)"
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import duckdb
 
-from vigie.sources.ocds_stream import ReleaseRow
 from vigie.sources.records import (
     Classification,
     Note,
@@ -27,19 +26,13 @@ from vigie.store.inserts import TableWriter, collector_paused
 from vigie.store.migrations import migrate
 
 DEFAULT_WORKSPACE = Path("vigie-data") / "vigie.duckdb"
-_RECORD_TABLES = (
-    "imports",
-    "records",
-    "record_suppliers",
-    "record_classifications",
-    "ocds_releases",
-)
+_RECORD_TABLES = ("imports", "records", "record_suppliers", "record_classifications")
 
 
 RECORD_COLUMNS = (
     "file_sha256, source_file, position, line, record_id, kind, buyer_id, buyer_scheme, "
     "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash, "
-    "buyer_country, description, date_time, category, category_reason"
+    "buyer_country, description, date_time, category, category_reason, process_id"
 )
 
 
@@ -73,12 +66,10 @@ class ImportWriter:
         records: Sequence[ProcurementRecord],
         rejections: Sequence[Rejection] = (),
         warnings: Sequence[Warning_] = (),
-        releases: Sequence[ReleaseRow] = (),
     ) -> None:
-        """Insert one batch (with the OCDS releases it was read from, if any)."""
+        """Insert one batch."""
         with collector_paused():
             self._ws.tables.insert_records(self.info.sha256, records)
-            self._ws.tables.insert_releases(self.info.sha256, releases)
             first = (self.rejected, self.warned)
             self._ws.tables.insert_notes(self.info.sha256, rejections, warnings, first)
         self.rejected += len(rejections)
@@ -290,7 +281,7 @@ def _record_from_row(
 ) -> ProcurementRecord:
     (source, position, line, record_id, kind, buyer_id, buyer_scheme, buyer_name, title,
      amount, currency, day, cpv, cpv_raw, procedure, content_hash, buyer_country, description,
-     date_time, category, category_reason) = row  # fmt: skip
+     date_time, category, category_reason, process_id) = row  # fmt: skip
     return ProcurementRecord(
         source_file=relabel(source),
         position=position,
@@ -312,6 +303,7 @@ def _record_from_row(
         date_time=date_time,
         category=category,
         category_reason=category_reason,
+        process_id=process_id,
     )
 
 
