@@ -200,7 +200,8 @@ class Workspace:
             return path + label[len(old_path) :] if label.startswith(old_path) else label
 
         result = ReadResult(path, sha256, int(size), str(fmt), units_read=int(units_read))
-        result.records = self._load_records(sha256, relabel)
+        with collector_paused():
+            result.records = self._load_records(sha256, relabel)
         for source, position, code, params, excerpt in self.con.execute(
             "SELECT source_file, position, code, params, excerpt FROM rejections "
             "WHERE file_sha256 = ? ORDER BY seq",
