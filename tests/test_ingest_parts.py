@@ -17,7 +17,8 @@ from vigie.cli import app
 from vigie.pipeline import import_file
 from vigie.sources import Limits
 from vigie.sources.ocds import stream_ocds
-from vigie.sources.ocds_stream import Batch, Part
+from vigie.sources.ocds_stream import Batch
+from vigie.sources.parts import Part
 from vigie.sources.registry import reader_named
 from vigie.store import Workspace
 

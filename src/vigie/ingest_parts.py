@@ -1,7 +1,7 @@
 """Reading one large file in several processes at once (one per core), then storing it.
 
 A reader that can read a file in parts (:attr:`~vigie.sources.registry.ReaderSpec.stream_part`)
-is run once per :class:`~vigie.sources.ocds_stream.Part`, each in its own process writing to a
+is run once per :class:`~vigie.sources.parts.Part`, each in its own process writing to a
 workspace file of its own in a temporary folder beside the workspace; the parts are then
 copied into the workspace in one transaction (:func:`vigie.store.parts.import_parts`). The
 result is the same as reading the file whole, in one process: the same records at the same
@@ -22,7 +22,7 @@ from queue import Empty
 from typing import Any
 
 from vigie.sources import Limits
-from vigie.sources.ocds_stream import Part
+from vigie.sources.parts import Part
 from vigie.sources.registry import PartStreamFn, ReaderSpec
 from vigie.store import ImportInfo, Workspace
 from vigie.store.parts import import_parts

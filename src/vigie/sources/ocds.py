@@ -22,15 +22,12 @@ from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
 from vigie.sources.ocds_stream import (
-    LINE_COUNTED,
-    LINE_READ,
     PROGRESS_EVERY,
     Batch,
     BatchSink,
     Broken,
     HashingReader,
     Item,
-    Part,
     ProgressFn,
     StreamSummary,
     Unit,
@@ -40,6 +37,7 @@ from vigie.sources.ocds_stream import (
     raw_lines,
 )
 from vigie.sources.ocds_values import shown
+from vigie.sources.parts import LINE_COUNTED, LINE_READ, Part
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
 
 FORMAT = "ocds"

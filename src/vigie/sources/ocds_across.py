@@ -28,13 +28,12 @@ from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, sort_key
 from vigie.sources.ocds_stream import (
-    LINE_COUNTED,
-    LINE_READ,
     Unit,
     iter_units,
     plain_json_lines,
     raw_lines,
 )
+from vigie.sources.parts import LINE_COUNTED, LINE_READ
 from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
 
 

@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import orjson
 from vigie.sources.files import Limits, MemberError, decode_text, iter_members
 from vigie.sources.jsonscan import BrokenElement, JsonShapeError, find_array, iter_elements
 from vigie.sources.ocds_fast import fast_release
+from vigie.sources.parts import LINE_COUNTED, LINE_READ
 from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
 
 IN_MEMORY_BYTES = 32 << 20
@@ -55,35 +55,6 @@ class Batch:
 
 
 BatchSink = Callable[[Batch], None]
-LINE_READ = 1
-"""In a mask of lines (see :func:`iter_units`): the line is read."""
-LINE_COUNTED = 2
-"""In a mask of lines: the line's repaired bytes count in the file-level total of this read."""
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """Part ``index`` of ``count`` of a file, for reading it in several processes at once.
-
-    A part holds the contracting processes whose key (an OCDS ``ocid``) hashes to ``index``,
-    so that every release of a process is merged in the same part; what has no key (a broken
-    line) belongs to the part its line number falls in.
-    """
-
-    index: int
-    count: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.index < self.count:
-            raise ValueError(f"part {self.index} of {self.count}")
-
-    def holds(self, key: str) -> bool:
-        """Whether the process with this key is read in this part."""
-        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.count == self.index
-
-    def owns_line(self, line: int) -> bool:
-        """Whether what line ``line`` brings without a key is reported by this part."""
-        return line % self.count == self.index
 
 
 @dataclass(frozen=True, slots=True)

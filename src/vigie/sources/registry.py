@@ -28,7 +28,8 @@ from vigie.sources import decp_v2, eforms, notices, ocds, tabular, ted
 from vigie.sources.decp import FORMAT as DECP_FORMAT
 from vigie.sources.decp import read_decp
 from vigie.sources.files import Limits, MemberError
-from vigie.sources.ocds_stream import BatchSink, Part, ProgressFn, StreamSummary
+from vigie.sources.ocds_stream import BatchSink, ProgressFn, StreamSummary
+from vigie.sources.parts import Part
 from vigie.sources.records import Note, ReadResult
 from vigie.sources.sirene import SireneNames
 from vigie.sources.tabular_mapping import TabularMapping
@@ -57,7 +58,7 @@ class ReaderSpec:
     stream: StreamFn | None = None
     suffixes: tuple[str, ...] = (".json",)
     stream_part: PartStreamFn | None = None
-    """Reads one :class:`~vigie.sources.ocds_stream.Part` of a file, for files that
+    """Reads one :class:`~vigie.sources.parts.Part` of a file, for files that
     ``splittable`` accepts (see :mod:`vigie.ingest_parts`); a module-level function, since
     it runs in another process."""
     splittable: Callable[[Path], bool] | None = None
