@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -60,35 +60,49 @@ class TableWriter:
                 "process_id": [r.process_id for r in records],
             },
         )
-        links = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
-        if links:
-            self.insert_columns(
-                "record_suppliers",
-                {
-                    "file_sha256": [sha] * len(links),
-                    "source_file": [r.source_file for r, _, _ in links],
-                    "position": [r.position for r, _, _ in links],
-                    "idx": [i for _, i, _ in links],
-                    "supplier_id": [s.id for _, _, s in links],
-                    "supplier_scheme": [s.scheme for _, _, s in links],
-                    "supplier_name": [s.name for _, _, s in links],
-                    "supplier_country": [s.country for _, _, s in links],
-                },
-            )
+        suppliers = [(r, i, s) for r in records for i, s in enumerate(r.suppliers)]
+        self._insert_children(
+            "record_suppliers",
+            sha,
+            suppliers,
+            {
+                "supplier_id": lambda s: s.id,
+                "supplier_scheme": lambda s: s.scheme,
+                "supplier_name": lambda s: s.name,
+                "supplier_country": lambda s: s.country,
+            },
+        )
         codes = [(r, i, c) for r in records for i, c in enumerate(r.classifications)]
-        if codes:
-            self.insert_columns(
-                "record_classifications",
-                {
-                    "file_sha256": [sha] * len(codes),
-                    "source_file": [r.source_file for r, _, _ in codes],
-                    "position": [r.position for r, _, _ in codes],
-                    "idx": [i for _, i, _ in codes],
-                    "scheme": [c.scheme for _, _, c in codes],
-                    "code": [c.code for _, _, c in codes],
-                    "description": [c.description for _, _, c in codes],
-                },
-            )
+        self._insert_children(
+            "record_classifications",
+            sha,
+            codes,
+            {
+                "scheme": lambda c: c.scheme,
+                "code": lambda c: c.code,
+                "description": lambda c: c.description,
+            },
+        )
+
+    def _insert_children(
+        self,
+        table: str,
+        sha: str,
+        rows: Sequence[tuple[ProcurementRecord, int, Any]],
+        fields: dict[str, Callable[[Any], Any]],
+    ) -> None:
+        """Insert the rows of a record's list (suppliers, codes): its key, index, fields."""
+        if not rows:
+            return
+        columns: dict[str, list[Any]] = {
+            "file_sha256": [sha] * len(rows),
+            "source_file": [r.source_file for r, _, _ in rows],
+            "position": [r.position for r, _, _ in rows],
+            "idx": [i for _, i, _ in rows],
+        }
+        for name, read in fields.items():
+            columns[name] = [read(item) for _, _, item in rows]
+        self.insert_columns(table, columns)
 
     def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
         """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far
