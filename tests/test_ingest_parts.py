@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,13 @@ def _hostile_lines() -> list[bytes]:
         if index % 2 == 0:
             later = dict(release, id=f"{release.get('id')}-later", date="2030-01-01T00:00:00Z")
             values.append(later)
+    cancelled = [{"id": "C", "status": "cancelled", "value": {"amount": 1, "currency": "EUR"}}]
+    values += [  # warnings given when a process completes, not where its latest release is
+        # (ocds-a and ocds-d fall in different parts of 2)
+        {"ocid": "ocds-a", "id": "2", "date": "2021-01-01", "awards": cancelled},
+        {"ocid": "ocds-d", "id": "1", "date": "2020-06-01", "awards": cancelled},
+        {"ocid": "ocds-a", "id": "1", "date": "2020-01-01", "awards": cancelled},
+    ]
     values += [
         {"uri": "u", "releases": [_release("ocds-m", "1", "2020-01-01", 1)]},
         _release("ocds-m", "2", "2020-02-01", 2),
@@ -199,6 +207,25 @@ def test_a_failing_part_stores_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 
 def _fail(*args: Any) -> Any:
     raise FileNotFoundError("no such thing")
+
+
+def _end_quietly(*args: Any) -> Any:
+    os._exit(0)  # a process that ends without a word
+
+
+def test_a_part_ending_without_its_result_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    spec = reader_named("ocds")
+    fields = {f: getattr(spec, f) for f in spec.__slots__}
+    quiet = type(spec)(**{**fields, "stream_part": _end_quietly})
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(ingest_parts.PartFailedError, match="exit 0"):
+            import_file(path, quiet, ws, Limits(), workers=2)
+        assert ws.counts()["records"] == 0
 
 
 def test_small_files_and_other_shapes_are_read_in_one_process(tmp_path: Path) -> None:

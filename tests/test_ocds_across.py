@@ -144,3 +144,14 @@ def test_a_file_gone_since_it_was_read_is_reported_not_merged(tmp_path: Path) ->
     assert [len(r.records) for r in merged] == [2, 1]
     notes = [w.note.code for w in merged[0].warnings]
     assert notes == ["ocds_merge_unavailable"]
+
+
+def test_an_ocid_with_an_inner_no_break_space_merges_too(tmp_path: Path) -> None:
+    """Records keep the ocid releases are grouped by (not a cleaned-up text of it)."""
+    ocid = "ocds-x\u00a01"
+    first = _jsonl(tmp_path / "a.jsonl", [_award(ocid, "2024-01-10", 100)])
+    second = _jsonl(tmp_path / "b.jsonl", [_amendment(ocid, "2024-02-03", 150)])
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        one, two = merge_processes_across_files(ingest([first, second], ws, Limits()), ws)
+    assert one.records == []
+    assert [(r.amount, r.process_id) for r in two.records] == [(150.0, ocid)]

@@ -22,15 +22,17 @@ from queue import Empty
 from typing import Any
 
 from vigie.sources import Limits
+from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
 from vigie.sources.registry import PartStreamFn, ReaderSpec
 from vigie.store import ImportInfo, Workspace
-from vigie.store.parts import import_parts
+from vigie.store.parts import WARNING_ORDER, WARNING_ORDER_TABLE, import_parts
 
 PARALLEL_MIN_BYTES = 32 << 20
 """Smaller files are read in one process: starting the others would cost more than it saves."""
 MAX_WORKERS = 8
 _POLL_SECONDS = 0.2
+_GRACE_POLLS = 10
 
 
 class PartFailedError(RuntimeError):
@@ -108,12 +110,13 @@ def _run(jobs: list[_Job], progress: Callable[[int], None] | None) -> int:
     for process in processes:
         process.start()
     units, pending = 0, {job.part.index for job in jobs}
+    silent: dict[int, int] = {}
     try:
         while pending:
             try:
                 index, read, error = results.get(timeout=_POLL_SECONDS)
             except Empty:
-                _check_alive(processes, pending)
+                _check_alive(processes, pending, silent)
             else:
                 if read is None:
                     raise PartFailedError(f"part {index + 1} of {len(jobs)}: {error}")
@@ -129,10 +132,15 @@ def _run(jobs: list[_Job], progress: Callable[[int], None] | None) -> int:
     return units
 
 
-def _check_alive(processes: list[Any], pending: set[int]) -> None:
+def _check_alive(processes: list[Any], pending: set[int], silent: dict[int, int]) -> None:
+    """Fail when a process still owing its result has ended: at once if it failed, after a
+    few polls (its result may still be on its way) if it ended normally."""
     for index in pending:
         process = processes[index]
-        if not process.is_alive() and process.exitcode not in (0, None):
+        if process.is_alive() or process.exitcode is None:
+            continue
+        silent[index] = silent.get(index, 0) + 1
+        if process.exitcode != 0 or silent[index] > _GRACE_POLLS:
             raise PartFailedError(f"part {index + 1} of {len(processes)}: exit {process.exitcode}")
 
 
@@ -145,15 +153,24 @@ def _read_part(job: _Job, results: Any, done: Synchronized[int]) -> None:
     try:
         with Workspace.open(job.database) as part_workspace:
             part_workspace.con.execute("SET threads TO 1")
+            part_workspace.con.execute(WARNING_ORDER_TABLE)
             writer = part_workspace.begin_import(job.info)
-            summary = job.stream(
-                job.path,
-                job.label,
-                job.limits,
-                lambda b: writer.add(b.records, b.rejections, b.warnings),
-                report,
-                job.part,
-            )
+
+            def sink(batch: Batch) -> None:
+                first = writer.warned
+                writer.add(batch.records, batch.rejections, batch.warnings)
+                order = batch.warning_order
+                part_workspace.tables.insert_columns(
+                    WARNING_ORDER,
+                    {
+                        "seq": list(range(first, first + len(order))),
+                        "line": [key[0] for key in order],
+                        "unit": [key[1] for key in order],
+                        "state": [key[2] for key in order],
+                    },
+                )
+
+            summary = job.stream(job.path, job.label, job.limits, sink, report, job.part)
             writer.commit(summary.units_read)
     except BaseException as exc:  # reported to the parent, which stops the other parts
         detail = "".join(traceback.format_exception_only(exc)).strip()

@@ -233,7 +233,7 @@ def decide_and_report(
 
     The OCDS processes found in several of the files are first merged across them
     (:mod:`vigie.sources.ocds_across`)."""
-    results = merge_processes_across_files(results, workspace)
+    results = merge_processes_across_files(results, workspace, options.limits)
     kb = options.kb or load_knowledge_base()
     policy = options.policy
     if not isinstance(policy, Policy):

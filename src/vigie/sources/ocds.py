@@ -41,7 +41,9 @@ from vigie.sources.parts import LINE_COUNTED, LINE_READ, Part
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
 
 FORMAT = "ocds"
-VERSION = "1"
+VERSION = "2"
+"""Changed when what is stored changes (2: each record keeps its process's ocid), so that
+files imported before are read again."""
 BATCH = 5000
 SNIFF_KEYS = tuple(
     f'"{key}"'.encode()
@@ -59,6 +61,8 @@ SNIFF_KEYS = tuple(
     )
 )
 _LINKED_ONLY = frozenset({"url", "date", "tag", "id"})
+_END = 1 << 62
+"""The line key of what is given after the last line (processes emitted at the end)."""
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -94,6 +98,10 @@ class _Reading:
     records: int = 0
     rejections: int = 0
     warnings: int = 0
+    at: tuple[int, int, int] = (0, 0, 0)
+    """Where the reading is: line, unit in the line, release state in the unit. A warning is
+    given this key (:attr:`Batch.warning_order`): the parts of a file then put their warnings
+    in the order one process gives them."""
 
     def reject(self, item: Broken) -> None:
         self.batch.rejections.append(
@@ -104,6 +112,7 @@ class _Reading:
 
     def warn(self, warning: Warning_) -> None:
         self.batch.warnings.append(warning)
+        self.batch.warning_order.append(self.at)
         self.warnings += 1
         self._maybe_flush()
 
@@ -180,10 +189,15 @@ def splittable(path: Path) -> bool:
 def _read_units(reading: _Reading, items: Iterator[Item]) -> None:
     seq = 0
     part = reading.part
+    line, unit = -1, 0
     for item in items:
         if isinstance(item, Warning_):  # file level: each part's own counts, summed when stored
+            reading.at = (_END, 0, 0)
             reading.warn(item)
             continue
+        unit = unit + 1 if item.line == line else 0
+        line = item.line
+        reading.at = (line, unit, 0)
         if isinstance(item, Broken):
             if part is None or part.owns_line(item.line):
                 reading.units += 1
@@ -204,16 +218,18 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
         return seq
     if part is None or part.holds(states[0][0]):
         reading.units += 1  # a unit is counted in the part of its first process
+    numbered = list(enumerate(states))
     if part is not None:
-        states = [(ocid, state) for ocid, state in states if part.holds(ocid)]
+        numbered = [(k, (ocid, state)) for k, (ocid, state) in numbered if part.holds(ocid)]
     origin = Origin(unit.source_file, unit.position, unit.line)
-    for ocid, state in states:
+    for k, (ocid, state) in numbered:
+        reading.at = (*reading.at[:2], k)
         entry = _Entry(sort_key(state, seq), state, origin)
         group = reading.groups.setdefault(ocid, [])
         group.append(entry)
         seq += 1
         if len(group) == reading.expected.get(ocid):
-            _emit(reading, reading.groups.pop(ocid))
+            _emit(reading, ocid, reading.groups.pop(ocid))
     return seq
 
 
@@ -260,15 +276,16 @@ def _ocid(value: Mapping[str, Any]) -> str | None:
 
 
 def _emit_processes(reading: _Reading) -> None:
-    for entries in _drain(reading.groups):
-        _emit(reading, entries)
+    for number, (ocid, entries) in enumerate(_drain(reading.groups)):
+        reading.at = (_END, number, 0)
+        _emit(reading, ocid, entries)
 
 
-def _emit(reading: _Reading, entries: list[_Entry]) -> None:
+def _emit(reading: _Reading, ocid: str, entries: list[_Entry]) -> None:
     """Merge one process's releases, map them to records and queue them for the sink."""
     entries.sort(key=lambda e: e.key)
     state = entries[0].state if len(entries) == 1 else merge(e.state for e in entries)
-    records, warnings = process_records(state, entries[-1].origin)
+    records, warnings = process_records(state, entries[-1].origin, ocid)
     reading.batch.records.extend(records)
     reading.records += len(records)
     for warning in warnings:
@@ -345,10 +362,10 @@ def _line_ocids(raw: bytes | None, label: str, number: int) -> list[str]:
     return found
 
 
-def _drain(groups: dict[str, list[_Entry]]) -> Iterator[list[_Entry]]:
+def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]]:
     """The groups in first-seen order, each released from memory once yielded."""
     for ocid in list(groups):
-        yield groups.pop(ocid)
+        yield ocid, groups.pop(ocid)
 
 
 def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:

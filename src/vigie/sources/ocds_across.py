@@ -94,6 +94,10 @@ class _File:
     index: list[tuple[str, str, int]]
     """(source file, position, record number), sorted: to find a process's records."""
     added: dict[int, list[ProcurementRecord]] = dataclasses.field(default_factory=dict)
+    cleared: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    """Positions whose warnings go (their records were replaced by merged ones)."""
+    extra: list[Warning_] = dataclasses.field(default_factory=list)
+    """Warnings added: the merged records' notes, and where records were merged away."""
     first: int = 0
     """Number of the first record removed by the last :meth:`take` (where merged ones go)."""
 
@@ -148,19 +152,18 @@ def _merge_process(
     states = [release.state for _, release in ordered]
     state = states[0] if len(states) == 1 else merge(states)
     target, last = ordered[-1]
-    merged, notes = process_records(state, last.origin)
+    merged, notes = process_records(state, last.origin, ocid)
     for number in sorted({n for n, _ in rows}):
         file = files.get(number) or files.setdefault(number, _File.of(results[number]))
         local = max((r for n, r in rows if n == number), key=lambda r: r.key)
         taken = file.take(ocid, local.origin)
         if number == target:  # the merged records, and their notes, replace the file's
             file.added.setdefault(file.first, []).extend(merged)
-            gone = {(r.source_file, r.position) for r in taken}
-            file.warnings = [w for w in file.warnings if (w.source_file, w.position) not in gone]
-            file.warnings.extend(notes)
+            file.cleared.update((r.source_file, r.position) for r in taken)
+            file.extra.extend(notes)
             continue
         note = Note.of("ocds_merged_across_files", ocid=ocid, file=results[target].path)
-        file.warnings.extend(Warning_(r.source_file, r.position, note) for r in taken)
+        file.extra.extend(Warning_(r.source_file, r.position, note) for r in taken)
 
 
 def _rewritten(result: ReadResult, file: _File | None) -> ReadResult:
@@ -172,8 +175,11 @@ def _rewritten(result: ReadResult, file: _File | None) -> ReadResult:
         if record is not None:
             records.append(record)
     records.extend(file.added.get(len(file.records), ()))
-    return dataclasses.replace(result, records=records, warnings=file.warnings)
+    kept = [w for w in file.warnings if (w.source_file, w.position) not in file.cleared]
+    return dataclasses.replace(result, records=records, warnings=kept + file.extra)
 
 
 def _of_process(record: ProcurementRecord, ocid: str) -> bool:
+    if record.process_id is not None:
+        return record.process_id == ocid
     return record.record_id == ocid or record.record_id.startswith(ocid + "/")

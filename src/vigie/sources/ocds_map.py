@@ -44,12 +44,14 @@ class _Process:
     parties: dict[str, Mapping[str, Any]]
     buyer: Party
     tender: Mapping[str, Any]
+    key: str | None = None
 
 
 def process_records(
-    state: Mapping[str, Any], origin: Origin
+    state: Mapping[str, Any], origin: Origin, key: str | None = None
 ) -> tuple[list[ProcurementRecord], list[Warning_]]:
-    """The records of one merged contracting process, and notes about them."""
+    """The records of one merged contracting process, and notes about them; ``key`` is the
+    process's ocid as the releases were grouped by (kept as each record's ``process_id``)."""
     parties = _party_index(state.get("parties"))
     tender = _mapping(state.get("tender"))
     process = _Process(
@@ -58,6 +60,7 @@ def process_records(
         parties,
         _buyer(state, parties, tender),
         tender,
+        key,
     )
     awards = [a for a in _list(state.get("awards")) if isinstance(a, dict)]
     by_id = {str(a.get("id")): a for a in awards if a.get("id") is not None}
@@ -183,7 +186,7 @@ def _record(process: _Process, draft: _Draft, origin: Origin, position: str) -> 
         description=_first(draft.parts, process.tender, "description"),
         classifications=tuple(codes),
         date_time=published.date_time,
-        process_id=process.ocid or None,
+        process_id=process.key,
     )
 
 

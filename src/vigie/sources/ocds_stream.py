@@ -49,6 +49,9 @@ class Batch:
     records: list[ProcurementRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    warning_order: list[tuple[int, int, int]] = field(default_factory=list)
+    """For each warning, where the reading was when it was given (line, unit, state): the
+    order of one process, for putting together the warnings of a file read in parts."""
 
     def __len__(self) -> int:
         return len(self.records) + len(self.rejections) + len(self.warnings)

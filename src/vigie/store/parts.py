@@ -17,8 +17,13 @@ from typing import Any
 from vigie.store.workspace import ImportInfo, Workspace
 
 _COPIED = ("records", "record_suppliers", "record_classifications")
+WARNING_ORDER = "part_warning_order"
+"""A table of each part's workspace file: where the reading was when each warning was given."""
+WARNING_ORDER_TABLE = (
+    f"CREATE TABLE {WARNING_ORDER} (seq INTEGER, line BIGINT, unit BIGINT, state BIGINT)"
+)
 _FILE_LEVEL = "(file)"
-_LINE_OF = r"TRY_CAST(regexp_extract(position, '^line (\d+)', 1) AS BIGINT)"
+_LINE_OF = r"TRY_CAST(regexp_extract(t.position, '^line (\d+)', 1) AS BIGINT)"
 
 
 def import_parts(
@@ -27,10 +32,11 @@ def import_parts(
     """Replace any earlier import of ``info`` by the rows of the part ``databases`` (workspace
     files holding one import of ``info.sha256`` each), in one transaction."""
     con = workspace.con
-    aliases = [f"vigie_part{index}" for index in range(len(databases))]
-    for alias, database in zip(aliases, databases, strict=True):
-        con.execute(f"ATTACH '{_quoted(database)}' AS {alias} (READ_ONLY)")
+    aliases: list[str] = []
     try:
+        for index, database in enumerate(databases):
+            con.execute(f"ATTACH '{_quoted(database)}' AS vigie_part{index} (READ_ONLY)")
+            aliases.append(f"vigie_part{index}")
         writer = workspace.begin_import(info)
         try:
             for table in _COPIED:
@@ -55,18 +61,29 @@ def import_parts(
 
 
 def _renumber(workspace: Workspace, table: str, aliases: Sequence[str], sha: str) -> int:
-    """Copy the rows of ``table`` (file-level warnings aside) numbered in file order; return
-    how many were copied."""
+    """Copy the rows of ``table`` (file-level warnings aside) numbered in file order: for
+    rejections, by line; for warnings, by where the reading was when each was given (so that
+    they come in the order one process gives them); return how many were copied."""
     columns = [name for name in _columns(workspace, table) if name != '"seq"']
     listed = ", ".join(columns)
+    qualified = ", ".join(f"t.{name}" for name in columns)
+    if table == "warnings":
+        joined = f"LEFT JOIN {{alias}}.{WARNING_ORDER} k ON k.seq = t.seq"
+        key = "k.line AS k_line, k.unit AS k_unit, k.state AS k_state"
+        order = "k_line, k_unit, k_state, part, seq"
+    else:
+        joined = ""
+        key = f"{_LINE_OF} AS k_line"
+        order = "k_line NULLS FIRST, part, seq"
     union = " UNION ALL ".join(
-        f"SELECT {listed}, seq, {index} AS part FROM {alias}.{table} "
-        f"WHERE file_sha256 = ? AND position <> '{_FILE_LEVEL}'"
+        f"SELECT {qualified}, t.seq AS seq, {index} AS part, {key} "
+        f"FROM {alias}.{table} t {joined.format(alias=alias)} "
+        f"WHERE t.file_sha256 = ? AND t.position <> '{_FILE_LEVEL}'"
         for index, alias in enumerate(aliases)
     )
     workspace.con.execute(
         f"INSERT INTO {table} ({listed}, seq) SELECT {listed}, "
-        f"row_number() OVER (ORDER BY {_LINE_OF} NULLS FIRST, part, seq) - 1 FROM ({union})",
+        f"row_number() OVER (ORDER BY {order}) - 1 FROM ({union})",
         [sha] * len(aliases),
     )
     row = workspace.con.execute(
