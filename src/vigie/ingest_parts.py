@@ -160,6 +160,8 @@ def _read_part(job: _Job, results: Any, done: Synchronized[int]) -> None:
                 first = writer.warned
                 writer.add(batch.records, batch.rejections, batch.warnings)
                 order = batch.warning_order
+                if not order:
+                    return
                 part_workspace.tables.insert_columns(
                     WARNING_ORDER,
                     {
