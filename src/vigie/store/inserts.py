@@ -138,31 +138,26 @@ class TableWriter:
         warnings: Sequence[Warning_],
         first: tuple[int, int],
     ) -> None:
+        """Insert rejections and warnings, numbered from ``first`` (rejections, warnings)."""
         if rejections:
-            self.insert_columns(
-                "rejections",
-                {
-                    "file_sha256": [sha] * len(rejections),
-                    "seq": list(range(first[0], first[0] + len(rejections))),
-                    "source_file": [r.source_file for r in rejections],
-                    "position": [r.position for r in rejections],
-                    "code": [r.note.code for r in rejections],
-                    "params": [note_params(r.note) for r in rejections],
-                    "excerpt": [r.excerpt for r in rejections],
-                },
-            )
+            columns = _note_columns(sha, first[0], rejections)
+            columns["excerpt"] = [r.excerpt for r in rejections]
+            self.insert_columns("rejections", columns)
         if warnings:
-            self.insert_columns(
-                "warnings",
-                {
-                    "file_sha256": [sha] * len(warnings),
-                    "seq": list(range(first[1], first[1] + len(warnings))),
-                    "source_file": [w.source_file for w in warnings],
-                    "position": [w.position for w in warnings],
-                    "code": [w.note.code for w in warnings],
-                    "params": [note_params(w.note) for w in warnings],
-                },
-            )
+            self.insert_columns("warnings", _note_columns(sha, first[1], warnings))
+
+
+def _note_columns(
+    sha: str, first: int, notes: Sequence[Rejection] | Sequence[Warning_]
+) -> dict[str, list[Any]]:
+    return {
+        "file_sha256": [sha] * len(notes),
+        "seq": list(range(first, first + len(notes))),
+        "source_file": [n.source_file for n in notes],
+        "position": [n.position for n in notes],
+        "code": [n.note.code for n in notes],
+        "params": [note_params(n.note) for n in notes],
+    }
 
 
 @contextmanager
