@@ -7,6 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from vigie.pipeline import ScreenOptions, ingest, merge_processes_across_files, screen
 from vigie.sources import Limits
 from vigie.store import Workspace
@@ -155,3 +159,55 @@ def test_an_ocid_with_an_inner_no_break_space_merges_too(tmp_path: Path) -> None
         one, two = merge_processes_across_files(ingest([first, second], ws, Limits()), ws)
     assert one.records == []
     assert [(r.amount, r.process_id) for r in two.records] == [(150.0, ocid)]
+
+
+_OCIDS = ("ocds-p-1", "ocds-p-2", "ocds-p-3")
+_release_parts = st.fixed_dictionaries(
+    {
+        "ocid": st.sampled_from(_OCIDS),
+        "date": st.sampled_from(["2024-01-01", "2024-02-01", "2024-03-01", ""]),
+        "amount": st.integers(min_value=1, max_value=500),
+        "award": st.booleans(),
+    }
+)
+
+
+def _line(parts: dict[str, Any], number: int) -> dict[str, Any]:
+    release = (_award if parts["award"] else _amendment)(
+        parts["ocid"], parts["date"], parts["amount"]
+    )
+    release["id"] = f"r{number}"
+    if not parts["date"]:
+        del release["date"]
+    return release
+
+
+def _comparable(records: list[Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (r.record_id, r.amount, r.currency, r.title, tuple(s.name for s in r.suppliers))
+        for r in records
+    )
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.lists(_release_parts, max_size=5), min_size=2, max_size=3))
+def test_merging_across_files_gives_what_one_concatenated_file_gives(
+    tmp_path_factory: pytest.TempPathFactory, files: list[list[dict[str, Any]]]
+) -> None:
+    """Oracle: the files' lines, concatenated in the order the files are given, read as one
+    file (releases of a date merge in file order there too)."""
+    tmp_path = tmp_path_factory.mktemp("across")
+    paths, every = [], []
+    for index, lines in enumerate(files):
+        releases = [_line(parts, index * 10 + n) for n, parts in enumerate(lines)]
+        every.extend(releases)
+        paths.append(_jsonl(tmp_path / f"f{index}.jsonl", releases))
+    whole = _jsonl(tmp_path / "whole.jsonl", every)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        merged = merge_processes_across_files(ingest(paths, ws, Limits()), ws)
+        (single,) = ingest([whole], ws, Limits())
+    assert _comparable([r for result in merged for r in result.records]) == _comparable(
+        single.records
+    )
+    for result in merged:
+        assert result.records_read == result.records_loaded + result.records_rejected
