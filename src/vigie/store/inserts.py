@@ -107,7 +107,7 @@ class TableWriter:
     def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
         """Insert equal-length Python columns: DuckDB scans them as NumPy object arrays (far
         faster than list parameters), each cast to its column's declared type."""
-        types = self._column_types(table)
+        types = self.column_types(table)
         batch = {
             name: numpy.fromiter(values, dtype=object, count=len(values))
             for name, values in columns.items()
@@ -120,12 +120,15 @@ class TableWriter:
         finally:
             self.con.unregister(_BATCH_VIEW)
 
-    def _column_types(self, table: str) -> dict[str, str]:
+    def column_types(self, table: str) -> dict[str, str]:
+        """The columns of ``table`` in this database (not an attached one), in order, with
+        their types (read once)."""
         found = self._types.get(table)
         if found is None:
             rows = self.con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = ? AND table_schema = 'main'",
+                "WHERE table_name = ? AND table_schema = 'main' "
+                "AND table_catalog = current_database() ORDER BY ordinal_position",
                 [table],
             ).fetchall()
             found = self._types[table] = {str(name): str(kind) for name, kind in rows}

@@ -117,13 +117,7 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
 
 
 def _columns(workspace: Workspace, table: str) -> list[str]:
-    rows = workspace.con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = ? AND table_schema = 'main' AND table_catalog = current_database() "
-        "ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    return [f'"{name}"' for (name,) in rows]
+    return [f'"{name}"' for name in workspace.tables.column_types(table)]
 
 
 def _quoted(path: Path) -> str:
