@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vigie.sources import ocds_stream
+from vigie.sources import ocds_fast, ocds_stream
 from vigie.sources.files import Limits
 from vigie.sources.ocds import read_ocds
 from vigie.sources.ocds_fast import fast_release
@@ -189,6 +189,31 @@ def test_raw_lines_in_chunks_equal_splitting_lines(
         monkey.setattr(ocds_stream, "MAX_LINE_BYTES", limit)
         monkey.setattr(ocds_stream, "READ_CHUNK", chunk)
         found = list(ocds_stream.raw_lines(io.BytesIO(data)))
+        views = [
+            (number, None if view is None else bytes(view))
+            for number, view in ocds_stream.line_views(io.BytesIO(data))
+        ]
     finally:
         monkey.undo()
     assert found == _reference_lines(data, limit)
+    assert views == found
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([b'"', b"_", b"en", b"x-y", b"\\", b"a", b":", b"Name_", b"_" * 70]),
+            st.tuples(
+                st.sampled_from([b"title", b"name", b"legalName", b"description", b"Title"]),
+                st.sampled_from([b"", b"en", b"hy", b"x-y", b"abcd", b"e\\"]),
+            ).map(lambda key: b'"%s_%s"' % key),
+        ),
+        max_size=30,
+    )
+)
+def test_language_scan_finds_what_the_pattern_finds(pieces: list[bytes]) -> None:
+    line = b"".join(pieces)
+    found = {m.decode() for m in ocds_fast._LANGUAGE_VARIANT.findall(line)}
+    expected = found if all(ocds_fast._LANGUAGE.match(lang) for lang in found) else None
+    assert ocds_fast._languages(line) == expected

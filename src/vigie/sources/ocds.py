@@ -33,8 +33,8 @@ from vigie.sources.ocds_stream import (
     Unit,
     iter_units,
     line_units,
+    line_views,
     plain_json_lines,
-    raw_lines,
 )
 from vigie.sources.ocds_values import shown
 from vigie.sources.parts import LINE_COUNTED, LINE_READ, Part
@@ -326,11 +326,11 @@ def count_ocids(
         handle: HashingReader | IO[bytes] = (
             HashingReader(raw_handle) if part is None else raw_handle
         )
-        for number, raw in raw_lines(handle):
+        for number, view in line_views(handle):
             if progress and number % PROGRESS_EVERY == 0:
                 progress(handle.tell())
-            ocid = fast_ocid(raw) if raw is not None else None
-            keys = [ocid.strip()] if ocid is not None else _line_ocids(raw, label, number)
+            ocid = fast_ocid(view) if view is not None else None
+            keys = [ocid.strip()] if ocid is not None else _line_ocids(view, label, number)
             if wanted is not None and part is not None:
                 wanted.extend(b"\x03" * (number + 1 - len(wanted)))
                 wanted[number] = _line_mark(part, number, keys[0] if ocid is not None else "")
@@ -350,12 +350,12 @@ def _line_mark(part: Part, number: int, key: str) -> int:
     return LINE_READ | LINE_COUNTED if part.owns_line(number) else LINE_READ
 
 
-def _line_ocids(raw: bytes | None, label: str, number: int) -> list[str]:
+def _line_ocids(raw: memoryview | None, label: str, number: int) -> list[str]:
     """The ocid of every release state a line brings (read by the general path)."""
     if raw is None:
         return []
     found: list[str] = []
-    for item in line_units(raw, label, number)[0]:
+    for item in line_units(bytes(raw), label, number)[0]:
         states = unit_states(item) if isinstance(item, Unit) else None
         if isinstance(states, list):
             found.extend(ocid for ocid, _ in states)

@@ -30,8 +30,8 @@ from vigie.sources.ocds_merge import merge, sort_key
 from vigie.sources.ocds_stream import (
     Unit,
     iter_units,
+    line_views,
     plain_json_lines,
-    raw_lines,
 )
 from vigie.sources.parts import LINE_COUNTED, LINE_READ
 from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
@@ -77,7 +77,7 @@ def _lines_of(path: Path, ocids: Collection[str]) -> bytearray:
     wanted = bytearray()
     with path.open("rb") as handle:
         reader: IO[bytes] = handle
-        for number, raw in raw_lines(reader):
+        for number, raw in line_views(reader):
             ocid = fast_ocid(raw) if raw is not None else None
             keep = ocid is None or ocid.strip() in ocids
             wanted.extend(b"\x00" * (number + 1 - len(wanted)))

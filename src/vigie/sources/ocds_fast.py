@@ -159,13 +159,30 @@ def _decoder(languages: tuple[str, ...]) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(_with_languages(_Release, languages, {}))
 
 
+_VARIANT_STEMS = (b"title", b"description", b"name", b"legalName")
+_SCAN_UNDERSCORES = 64
+
+
+def _languages(line: bytes) -> set[str] | None:
+    """The languages of the text variants in ``line`` (``title_en``...), ``None`` when one is
+    not a language code. Most lines have none: the underscores are looked at first (a variant
+    is one preceded by a field name), the pattern run only when one may be a variant."""
+    at, seen = line.find(b"_"), 0
+    while at >= 0 and seen < _SCAN_UNDERSCORES and not line.endswith(_VARIANT_STEMS, 0, at):
+        at, seen = line.find(b"_", at + 1), seen + 1
+    if at < 0:
+        return set()
+    found = {m.decode("utf-8", "replace") for m in _LANGUAGE_VARIANT.findall(line)}
+    return found if all(_LANGUAGE.match(lang) for lang in found) else None
+
+
 def fast_release(line: bytes) -> dict[str, Any] | None:
     """The projected release of a JSON line, or ``None`` to use the general path.
 
     Language variants of text fields (``title_en``, ``name_hy``) are decoded by structures
     extended with those fields for the languages found in the line."""
-    found = {m.decode("utf-8", "replace") for m in _LANGUAGE_VARIANT.findall(line)}
-    if not all(_LANGUAGE.match(lang) for lang in found):
+    found = _languages(line)
+    if found is None:
         return None
     try:
         release = _decoder(tuple(sorted(found))).decode(line)
@@ -192,7 +209,7 @@ class _OcidOnly(Struct):
 _OCID_DECODER = msgspec.json.Decoder(_OcidOnly)
 
 
-def fast_ocid(line: bytes) -> str | None:
+def fast_ocid(line: bytes | memoryview) -> str | None:
     """The ``ocid`` of a JSON line holding one release, skipping everything else; ``None``
     when the line is anything else (package, record, invalid) and needs the general path."""
     try:

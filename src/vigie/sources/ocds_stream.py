@@ -195,42 +195,65 @@ class HashingReader:
 def raw_lines(handle: IO[bytes] | HashingReader) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of each non-blank line, read in large chunks; ``None`` for a line
     over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept)."""
+    for number, view in line_views(handle):
+        yield number, None if view is None else bytes(view)
+
+
+_SPACES = frozenset(b" \t\r\n\x0b\x0c")
+_BLANK = memoryview(b"")
+"""What :func:`_checked` gives for a blank line (not yielded)."""
+
+
+def line_views(
+    handle: IO[bytes] | HashingReader,
+) -> Iterator[tuple[int, memoryview | None]]:
+    """As :func:`raw_lines`, each line a view into the chunk read (copied only when it spans
+    two chunks): a view is valid until the next one is asked for, unless kept."""
     number = 0
-    pending: list[bytes] = []
+    pending: list[bytes] = []  # the start of a line that goes on in the next chunk
     pending_size = 0
     skipping = False
     while chunk := handle.read(READ_CHUNK):
-        parts = chunk.split(b"\n")
-        tail = parts.pop()
-        for index, part in enumerate(parts):
-            raw = b"".join((*pending, part)) if index == 0 and pending else part
-            if index == 0:
-                pending, pending_size = [], 0
-                if skipping:
-                    skipping = False
-                    continue
+        start, end = 0, chunk.find(b"\n")
+        if end >= 0 and (pending or skipping):
+            if not skipping:
+                number += 1
+                line = memoryview(b"".join((*pending, chunk[:end])))
+                if (checked := _checked(number, line)) is not _BLANK:
+                    yield number, checked
+            pending, pending_size, skipping = [], 0, False
+            start, end = end + 1, chunk.find(b"\n", end + 1)
+        view = memoryview(chunk)
+        while end >= 0:
             number += 1
-            yield from _checked(number, raw)
-        if skipping:
+            line = view[start:end]
+            if (checked := _checked(number, line)) is not _BLANK:
+                yield number, checked
+            start, end = end + 1, chunk.find(b"\n", end + 1)
+        if skipping or start == len(chunk):
             continue
-        pending.append(tail)
-        pending_size += len(tail)
+        pending.append(chunk[start:])
+        pending_size += len(chunk) - start
         if pending_size > MAX_LINE_BYTES:
             number += 1
             yield number, None
             pending, pending_size, skipping = [], 0, True
     if pending and not skipping:
-        yield from _checked(number + 1, b"".join(pending))
+        line = memoryview(b"".join(pending))
+        if (checked := _checked(number + 1, line)) is not _BLANK:
+            yield number + 1, checked
 
 
-def _checked(number: int, raw: bytes) -> Iterator[tuple[int, bytes | None]]:
-    if len(raw) > MAX_LINE_BYTES:
-        yield number, None
-        return
-    if number == 1 and raw.startswith(codecs.BOM_UTF8):
-        raw = raw[3:]
-    if raw.strip():
-        yield number, raw
+def _checked(number: int, line: memoryview) -> memoryview | None:
+    """The line to yield: itself, without a first line's byte-order mark, ``None`` when too
+    long, or :data:`_BLANK` when it holds only spaces (not yielded)."""
+    if len(line) > MAX_LINE_BYTES:
+        return None
+    if number == 1 and line[:3].tobytes() == codecs.BOM_UTF8:
+        line = line[3:]
+    if not line or (line[0] in _SPACES and not bytes(line).strip()):
+        return _BLANK
+    return line
 
 
 def _lines(
@@ -240,15 +263,15 @@ def _lines(
     wanted: bytes | bytearray | None = None,
 ) -> Iterator[Item]:
     repaired = 0
-    for number, raw in raw_lines(handle):
+    for number, view in line_views(handle):
         mark = wanted[number] if wanted is not None and number < len(wanted) else 3
         if not mark & LINE_READ:
             continue
-        if raw is None:
+        if view is None:
             note = Note.of("ocds_line_too_long", limit=MAX_LINE_BYTES)
             yield Broken(label, f"line {number}", number, note)
             continue
-        item, fixed = line_units(raw, label, number)
+        item, fixed = line_units(bytes(view), label, number)
         repaired += fixed if mark & LINE_COUNTED else 0
         yield from item
         if progress and number % PROGRESS_EVERY == 0:
