@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,30 @@ def test_a_failing_part_stores_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 
 def _fail(*args: Any) -> Any:
     raise FileNotFoundError("no such thing")
+
+
+def _fail_later(*args: Any) -> Any:
+    time.sleep(5)
+    raise FileNotFoundError("read again")
+
+
+def test_content_already_imported_stops_the_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is hashed while the parts read: content imported before (here by one process)
+    stops them, and the workspace is left as it was."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    spec = reader_named("ocds")
+    fields = {f: getattr(spec, f) for f in spec.__slots__}
+    slow = type(spec)(**{**fields, "stream_part": _fail_later})
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        sha = import_file(path, spec, ws, Limits(), workers=1)
+        before = ws.con.execute("SELECT * FROM imports").fetchall(), ws.counts()
+        assert import_file(path, slow, ws, Limits(), workers=2) == sha  # no PartFailedError
+        assert (ws.con.execute("SELECT * FROM imports").fetchall(), ws.counts()) == before
+    assert not list(tmp_path.glob("vigie-parts-*"))
 
 
 def _end_quietly(*args: Any) -> Any:

@@ -10,11 +10,14 @@ positions, the same rejections and warnings, and counts that reconcile.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -22,11 +25,12 @@ from queue import Empty
 from typing import Any
 
 from vigie.sources import Limits
+from vigie.sources.files import sha256_file
 from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
 from vigie.sources.registry import PartStreamFn, ReaderSpec
 from vigie.store import ImportInfo, Workspace
-from vigie.store.parts import WARNING_ORDER, WARNING_ORDER_TABLE, import_parts
+from vigie.store.parts import PART_SHA256, WARNING_ORDER, WARNING_ORDER_TABLE, import_parts
 
 PARALLEL_MIN_BYTES = 256 << 20
 """Smaller files are read in one process: starting the others, and copying their parts,
@@ -70,38 +74,61 @@ class _Job:
 
 def import_in_parts(
     spec: ReaderSpec,
-    info: ImportInfo,
+    path: Path,
     workspace: Workspace,
     limits: Limits,
     workers: int,
     progress: Callable[[int], None] | None = None,
-) -> None:
-    """Read the file of ``info`` in ``workers`` processes and store it in ``workspace``.
+) -> str:
+    """Read ``path`` in ``workers`` processes and store it in ``workspace``, unless this
+    content was already imported by this reader version; return the file's SHA-256.
 
-    Raises :class:`PartFailedError` when a process fails (nothing is stored then)."""
+    The file is hashed while the processes start and read (they write their rows under a
+    provisional key, :data:`~vigie.store.parts.PART_SHA256`); when the content turns out to
+    be imported already, they are stopped and nothing changes. Raises
+    :class:`PartFailedError` when a process fails (nothing is stored then)."""
     if spec.stream_part is None:
         raise ValueError(f"{spec.name} does not read files in parts")
-    path = Path(info.path)
+    label = str(path)
+    provisional = ImportInfo(PART_SHA256, label, spec.name, path.stat().st_size, spec.key)
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
-    with tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing,
+    ):
         jobs = [
             _Job(
                 spec.stream_part,
                 path,
-                info.path,
+                label,
                 limits,
                 Part(index, workers),
                 Path(tmp) / f"part{index}.duckdb",
-                info,
+                provisional,
             )
             for index in range(workers)
         ]
-        units = _run(jobs, progress)
+        sha = hashing.submit(sha256_file, path)
+        units = _run(jobs, progress, lambda: _wanted(sha, workspace, spec.key))
+        if units is None:
+            return sha.result()
+        info = dataclasses.replace(provisional, sha256=sha.result())
         import_parts(workspace, info, [job.database for job in jobs], units)
+        return info.sha256
 
 
-def _run(jobs: list[_Job], progress: Callable[[int], None] | None) -> int:
-    """Run the jobs, one process each; return the units they read in all."""
+def _wanted(sha: Future[str], workspace: Workspace, key: str) -> bool | None:
+    """Whether the file is to be imported: ``None`` while it is being hashed."""
+    if not sha.done():
+        return None
+    return not workspace.is_imported(sha.result(), key)
+
+
+def _run(
+    jobs: list[_Job], progress: Callable[[int], None] | None, wanted: Callable[[], bool | None]
+) -> int | None:
+    """Run the jobs, one process each; return the units they read in all, or ``None`` when
+    ``wanted()`` says the file is not to be imported after all (the processes are stopped)."""
     context = multiprocessing.get_context("spawn")
     done = [context.Value("q", 0, lock=False) for _ in jobs]
     results: multiprocessing.Queue[tuple[int, int | None, str]] = context.Queue()
@@ -113,8 +140,15 @@ def _run(jobs: list[_Job], progress: Callable[[int], None] | None) -> int:
         process.start()
     units, pending = 0, {job.part.index for job in jobs}
     silent: dict[int, int] = {}
+    decided: bool | None = None
     try:
-        while pending:
+        while pending or decided is None:
+            decided = wanted() if decided is None else decided
+            if decided is False:
+                return None
+            if not pending:
+                time.sleep(_POLL_SECONDS / 10)
+                continue
             try:
                 index, read, error = results.get(timeout=_POLL_SECONDS)
             except Empty:

@@ -166,14 +166,13 @@ def import_file(
     """Import one file with ``spec`` (streamed batch by batch when the reader can; read in
     ``workers`` processes at once when it is large and the reader can read it in parts)
     unless this content was already imported by this reader version; return its SHA-256."""
-    sha = sha256_file(path)
     label = str(path)
+    if can_split(spec, path, workers):
+        report = (lambda n: progress(n, label)) if progress else None
+        return import_in_parts(spec, path, workspace, limits, workers, report)
+    sha = sha256_file(path)
     if not workspace.is_imported(sha, spec.key):
-        if can_split(spec, path, workers):
-            info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
-            report = (lambda n: progress(n, label)) if progress else None
-            import_in_parts(spec, info, workspace, limits, workers, report)
-        elif spec.stream is None:
+        if spec.stream is None:
             result = spec.read(path, label, limits)
             workspace.save(result, spec.key)
         else:

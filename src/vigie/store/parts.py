@@ -17,6 +17,9 @@ from typing import Any
 from vigie.store.workspace import ImportInfo, Workspace
 
 _COPIED = ("records", "record_suppliers", "record_classifications")
+PART_SHA256 = "(part)"
+"""The file key the parts write their rows under (the file is hashed while they read); the
+rows take the file's SHA-256 when copied."""
 WARNING_ORDER = "part_warning_order"
 """A table of each part's workspace file: where the reading was when each warning was given."""
 WARNING_ORDER_TABLE = (
@@ -30,7 +33,7 @@ def import_parts(
     workspace: Workspace, info: ImportInfo, databases: Sequence[Path], units_read: int
 ) -> None:
     """Replace any earlier import of ``info`` by the rows of the part ``databases`` (workspace
-    files holding one import of ``info.sha256`` each), in one transaction."""
+    files holding one import each, under :data:`PART_SHA256`), in one transaction."""
     con = workspace.con
     aliases: list[str] = []
     try:
@@ -40,13 +43,15 @@ def import_parts(
         writer = workspace.begin_import(info)
         try:
             for table in _COPIED:
-                columns = ", ".join(_columns(workspace, table))
+                columns = _columns(workspace, table)
+                listed, selected = ", ".join(columns), ", ".join(_keyed(columns, ""))
                 union = " UNION ALL ".join(
-                    f"SELECT {columns} FROM {alias}.{table} WHERE file_sha256 = ?"
+                    f"SELECT {selected} FROM {alias}.{table} WHERE file_sha256 = ?"
                     for alias in aliases
                 )
                 con.execute(
-                    f"INSERT INTO {table} ({columns}) {union}", [info.sha256] * len(aliases)
+                    f"INSERT INTO {table} ({listed}) {union}",
+                    [info.sha256, PART_SHA256] * len(aliases),
                 )
             writer.rejected = _renumber(workspace, "rejections", aliases, info.sha256)
             writer.warned = _renumber(workspace, "warnings", aliases, info.sha256)
@@ -66,7 +71,7 @@ def _renumber(workspace: Workspace, table: str, aliases: Sequence[str], sha: str
     they come in the order one process gives them); return how many were copied."""
     columns = [name for name in _columns(workspace, table) if name != '"seq"']
     listed = ", ".join(columns)
-    qualified = ", ".join(f"t.{name}" for name in columns)
+    qualified = ", ".join(_keyed(columns, "t."))
     if table == "warnings":
         joined = f"LEFT JOIN {{alias}}.{WARNING_ORDER} k ON k.seq = t.seq"
         key = "k.line AS k_line, k.unit AS k_unit, k.state AS k_state"
@@ -84,7 +89,7 @@ def _renumber(workspace: Workspace, table: str, aliases: Sequence[str], sha: str
     workspace.con.execute(
         f"INSERT INTO {table} ({listed}, seq) SELECT {listed}, "
         f"row_number() OVER (ORDER BY {order}) - 1 FROM ({union})",
-        [sha] * len(aliases),
+        [sha, PART_SHA256] * len(aliases),
     )
     row = workspace.con.execute(
         f"SELECT count(*) FROM {table} WHERE file_sha256 = ?", [sha]
@@ -99,7 +104,7 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
         rows = workspace.con.execute(
             f"SELECT source_file, code, params FROM {alias}.warnings "
             f"WHERE file_sha256 = ? AND position = '{_FILE_LEVEL}' ORDER BY seq",
-            [sha],
+            [PART_SHA256],
         ).fetchall()
         for source, code, params in rows:
             found = merged.setdefault((str(source), str(code)), {})
@@ -114,6 +119,14 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
             [sha, first_seq + offset, source, _FILE_LEVEL, code, text],
         )
     return len(merged)
+
+
+def _keyed(columns: Sequence[str], prefix: str) -> list[str]:
+    """The columns to select from a part, the file key given as a parameter."""
+    return [
+        '?::VARCHAR AS "file_sha256"' if name == '"file_sha256"' else prefix + name
+        for name in columns
+    ]
 
 
 def _columns(workspace: Workspace, table: str) -> list[str]:
