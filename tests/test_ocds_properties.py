@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vigie.sources import ocds_fast, ocds_stream
@@ -154,6 +154,12 @@ def test_value_and_date_normalisers(value: Any, date: Any) -> None:
 
 @SETTINGS
 @given(st.text(max_size=30))
+@example("a ")
+@example(" a")
+@example("a  b")
+@example("a\tb")
+@example("a\xa0b")
+@example("\ud800")
 def test_text_fast_path_equals_the_full_cleaning(value: str) -> None:
     expected = " ".join(re.sub("[\ud800-\udfff]", "\ufffd", value).split()) or None
     assert text(value) == expected

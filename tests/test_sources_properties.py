@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import html
 import json
 import math
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -13,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vigie.sources import Limits, ReadResult, read_decp
+from vigie.sources import Limits, ReadResult, decp_fields, read_decp
 from vigie.sources.codes import REJECTION_CODES, WARNING_CODES
 from vigie.sources.files import DecodedText, decode_text
 
@@ -397,3 +399,19 @@ def test_zipped_file_gives_the_same_records(
         dataclasses.replace(r, source_file=member) for r in plain.rejections
     ]
     assert zipped.warnings == [dataclasses.replace(w, source_file=member) for w in plain.warnings]
+
+
+@SETTINGS
+@given(st.one_of(st.text(max_size=30), st.text(alphabet="a é&amp;#;\t\xa0 \ud800", max_size=12)))
+@example("a ")
+@example(" a")
+@example("a  b")
+@example("a\tb")
+@example("a\xa0b")
+@example("&amp;nbsp; &#32;")
+@example("\ud800")
+@example("")
+def test_decp_text_fast_path_equals_the_full_cleaning(value: str) -> None:
+    unescaped = html.unescape(value) if "&" in value else value
+    expected = " ".join(re.sub("[\ud800-\udfff]", "\ufffd", unescaped).split()) or None
+    assert decp_fields.text(value) == expected

@@ -46,6 +46,9 @@ def _clean(value: str) -> str | None:
     """:func:`text` of a string."""
     if "&" in value:
         value = html.unescape(value)
+    # printable: no whitespace but the ASCII space, no control, no surrogate (most texts)
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value or None
     if not value.isascii():
         value = _SURROGATE.sub("\ufffd", value)
     cleaned = " ".join(value.split())
