@@ -1,8 +1,9 @@
 """Reading one large file in several processes at once (one per core), then storing it.
 
 A reader that can read a file in parts (:attr:`~vigie.sources.registry.ReaderSpec.stream_part`)
-is run once per :class:`~vigie.sources.parts.Part`, each in its own process writing to a
-workspace file of its own in a temporary folder beside the workspace; the parts are then
+is run once per :class:`~vigie.sources.parts.Part`, each in a process of its own (a new
+interpreter that imports only what reading needs) writing to a workspace file of its own in a
+temporary folder beside the workspace; the parts are then
 copied into the workspace in one transaction (:func:`vigie.store.parts.import_parts`). The
 result is the same as reading the file whole, in one process: the same records at the same
 positions, the same rejections and warnings, and counts that reconcile.
@@ -11,17 +12,18 @@ positions, the same rejections and warnings, and counts that reconcile.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
+import importlib
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from queue import Empty
 from typing import Any
 
 from vigie.sources import Limits
@@ -37,8 +39,7 @@ PARALLEL_MIN_BYTES = 256 << 20
 costs about a second, which reading in parts saves only past about 150 MB (measured: 33 MB,
 0.6 s either way; 167 MB, 2.9 s in one process, 2.8 s in two; 266 MB, 4.7 s and 4.0 s)."""
 MAX_WORKERS = 8
-_POLL_SECONDS = 0.2
-_GRACE_POLLS = 10
+_POLL_SECONDS = 0.1
 
 
 class PartFailedError(RuntimeError):
@@ -129,89 +130,155 @@ def _run(
 ) -> int | None:
     """Run the jobs, one process each; return the units they read in all, or ``None`` when
     ``wanted()`` says the file is not to be imported after all (the processes are stopped)."""
-    context = multiprocessing.get_context("spawn")
-    done = [context.Value("q", 0, lock=False) for _ in jobs]
-    results: multiprocessing.Queue[tuple[int, int | None, str]] = context.Queue()
-    processes = [
-        context.Process(target=_read_part, args=(job, results, counter), daemon=True)
-        for job, counter in zip(jobs, done, strict=True)
-    ]
-    for process in processes:
-        process.start()
-    units, pending = 0, {job.part.index for job in jobs}
-    silent: dict[int, int] = {}
+    folder = jobs[0].database.parent
+    running = [_start(job, folder) for job in jobs]
+    units, pending = 0, set(range(len(jobs)))
     decided: bool | None = None
     try:
         while pending or decided is None:
             decided = wanted() if decided is None else decided
             if decided is False:
                 return None
-            if not pending:
-                time.sleep(_POLL_SECONDS / 10)
-                continue
-            try:
-                index, read, error = results.get(timeout=_POLL_SECONDS)
-            except Empty:
-                _check_alive(processes, pending, silent)
-            else:
-                if read is None:
-                    raise PartFailedError(f"part {index + 1} of {len(jobs)}: {error}")
-                units += read
-                pending.discard(index)
+            for index in sorted(pending):
+                read = running[index].finished(len(jobs))
+                if read is not None:
+                    units += read
+                    pending.discard(index)
             if progress:
-                progress(sum(int(counter.value) for counter in done) // len(jobs))
+                progress(sum(worker.progress() for worker in running) // len(jobs))
+            if pending or decided is None:
+                time.sleep(_POLL_SECONDS)
     finally:
-        for process in processes:
-            if process.is_alive() and pending:
-                process.terminate()
-            process.join()
+        for worker in running:
+            worker.stop()
     return units
 
 
-def _check_alive(processes: list[Any], pending: set[int], silent: dict[int, int]) -> None:
-    """Fail when a process still owing its result has ended: at once if it failed, after a
-    few polls (its result may still be on its way) if it ended normally."""
-    for index in pending:
-        process = processes[index]
-        if process.is_alive() or process.exitcode is None:
-            continue
-        silent[index] = silent.get(index, 0) + 1
-        if process.exitcode != 0 or silent[index] > _GRACE_POLLS:
-            raise PartFailedError(f"part {index + 1} of {len(processes)}: exit {process.exitcode}")
+@dataclass(frozen=True, slots=True)
+class _Worker:
+    """A process reading one part: it writes its progress (bytes read, as text) and, when it
+    ends, its result (``{"units": n}`` or ``{"error": "..."}``) to files of its own."""
+
+    process: subprocess.Popen[bytes]
+    index: int
+    progress_file: Path
+    result_file: Path
+
+    def finished(self, parts: int) -> int | None:
+        """The units read once the process has ended well; ``None`` while it runs. Raises
+        :class:`PartFailedError` when it failed or ended without a result."""
+        code = self.process.poll()
+        if code is None:
+            return None
+        try:
+            result = json.loads(self.result_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = {}
+        if code == 0 and isinstance(result.get("units"), int):
+            return int(result["units"])
+        detail = result.get("error") or f"exit {code}"
+        raise PartFailedError(f"part {self.index + 1} of {parts}: {detail}")
+
+    def progress(self) -> int:
+        try:
+            return int(self.progress_file.read_text(encoding="ascii") or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
 
 
-def _read_part(job: _Job, results: Any, done: Synchronized[int]) -> None:
-    """In a process of its own: read one part of the file into the part's workspace file."""
+def _start(job: _Job, folder: Path) -> _Worker:
+    """Start the process reading ``job``'s part: a new interpreter that imports only what
+    reading needs (not the caller's main module), with the caller's import path."""
+    index = job.part.index
+    files = [folder / f"part{index}.{name}" for name in ("job.json", "progress", "result.json")]
+    files[0].write_text(json.dumps(_job_data(job, files[1], files[2])), encoding="utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
+    command = [sys.executable, "-c", _WORKER_MAIN, str(files[0])]
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    return _Worker(process, index, files[1], files[2])
+
+
+_WORKER_MAIN = "from vigie.ingest_parts import read_part_main; read_part_main()"
+
+
+def _job_data(job: _Job, progress: Path, result: Path) -> dict[str, Any]:
+    stream = job.stream
+    return {
+        "stream": [stream.__module__, stream.__qualname__],
+        "path": str(job.path),
+        "label": job.label,
+        "limits": dataclasses.asdict(job.limits),
+        "part": [job.part.index, job.part.count],
+        "database": str(job.database),
+        "info": dataclasses.asdict(job.info),
+        "progress": str(progress),
+        "result": str(result),
+    }
+
+
+def read_part_main() -> None:
+    """Entry point of a process reading one part (see :func:`_start`): reads the job file
+    named on the command line and writes the result file; ends without running the
+    interpreter's shutdown (the result is written, nothing else is owed)."""
+    data = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    result: dict[str, Any]
+    try:
+        module, name = data["stream"]
+        stream: PartStreamFn = getattr(importlib.import_module(module), name)
+        job = _Job(
+            stream,
+            Path(data["path"]),
+            data["label"],
+            Limits(**data["limits"]),
+            Part(*data["part"]),
+            Path(data["database"]),
+            ImportInfo(**data["info"]),
+        )
+        result = {"units": _read_part(job, Path(data["progress"]))}
+    except BaseException as exc:  # reported to the parent, which stops the other parts
+        result = {"error": "".join(traceback.format_exception_only(exc)).strip()}
+    done = Path(data["result"])
+    partial = done.with_suffix(".partial")
+    partial.write_text(json.dumps(result), encoding="utf-8")
+    partial.replace(done)  # whole or absent: the parent reads it once the process ended
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0 if "units" in result else 1)
+
+
+def _read_part(job: _Job, progress_file: Path) -> int:
+    """Read one part of the file into the part's workspace file; return the units read."""
 
     def report(n: int) -> None:
-        done.value = n
+        progress_file.write_text(str(n), encoding="ascii")
 
-    try:
-        with Workspace.open(job.database) as part_workspace:
-            part_workspace.con.execute("SET threads TO 1")
-            part_workspace.con.execute(WARNING_ORDER_TABLE)
-            writer = part_workspace.begin_import(job.info)
+    with Workspace.open(job.database) as part_workspace:
+        part_workspace.con.execute("SET threads TO 1")
+        part_workspace.con.execute(WARNING_ORDER_TABLE)
+        writer = part_workspace.begin_import(job.info)
 
-            def sink(batch: Batch) -> None:
-                first = writer.warned
-                writer.add(batch.records, batch.rejections, batch.warnings)
-                order = batch.warning_order
-                if not order:
-                    return
-                part_workspace.tables.insert_columns(
-                    WARNING_ORDER,
-                    {
-                        "seq": list(range(first, first + len(order))),
-                        "line": [key[0] for key in order],
-                        "unit": [key[1] for key in order],
-                        "state": [key[2] for key in order],
-                    },
-                )
+        def sink(batch: Batch) -> None:
+            first = writer.warned
+            writer.add(batch.records, batch.rejections, batch.warnings)
+            order = batch.warning_order
+            if not order:
+                return
+            part_workspace.tables.insert_columns(
+                WARNING_ORDER,
+                {
+                    "seq": list(range(first, first + len(order))),
+                    "line": [key[0] for key in order],
+                    "unit": [key[1] for key in order],
+                    "state": [key[2] for key in order],
+                },
+            )
 
-            summary = job.stream(job.path, job.label, job.limits, sink, report, job.part)
-            writer.commit(summary.units_read)
-    except BaseException as exc:  # reported to the parent, which stops the other parts
-        detail = "".join(traceback.format_exception_only(exc)).strip()
-        results.put((job.part.index, None, detail))
-        return
-    results.put((job.part.index, summary.units_read, ""))
+        summary = job.stream(job.path, job.label, job.limits, sink, report, job.part)
+        writer.commit(summary.units_read)
+    return summary.units_read
