@@ -977,8 +977,10 @@ def test_every_code_is_exercised(tmp_path: Path) -> None:
     collect(_check(read_decp(sub / "c.zip", "c.zip")))
     # Codes of the 2.0 reader and SIRENE names are exercised in test_decp_v2.py.
     v2_only = {"decp_v2_not_decp", "decp_sirene_missing", "decp_sirene_unnamed"}
+    # Merging across files gives its own codes (exercised in test_decp_across.py).
+    across = {"decp_merged_across_files", "decp_merge_unavailable"}
     other_readers = XML_REJECTION_CODES | XML_WARNING_CODES | INGEST_CODES
-    assert seen == (REJECTION_CODES | WARNING_CODES) - v2_only - other_readers
+    assert seen == (REJECTION_CODES | WARNING_CODES) - v2_only - across - other_readers
 
 
 def test_content_hash_falls_back_to_raw_text_when_too_deep(

@@ -200,7 +200,7 @@ def test_v1_reader_on_a_nested_file_also_reads_concessions() -> None:
 
 
 def test_module_exports_for_the_registry() -> None:
-    assert decp_v2.__all__ == ["FORMAT", "read_decp_v2", "sniff"]
+    assert decp_v2.__all__ == ["DIALECT", "FORMAT", "read_decp_v2", "sniff"]
 
 
 # --- properties --------------------------------------------------------------------------

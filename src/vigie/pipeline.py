@@ -26,9 +26,11 @@ from vigie.present.run import write_run_outputs
 from vigie.resolve import Matcher
 from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult
+from vigie.sources.decp_across import merge_contracts_across_files
 from vigie.sources.files import sha256_file
 from vigie.sources.ocds import FORMAT as OCDS_FORMAT
-from vigie.sources.ocds_across import Release, merge_across_files, read_releases
+from vigie.sources.ocds_across import Release, read_releases
+from vigie.sources.ocds_across import merge_across_files as merge_ocds_across_files
 from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
 from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
@@ -230,9 +232,9 @@ def decide_and_report(
 ) -> ScreenResult:
     """Categorise, match, assess and decide the records of ``results``; write every output.
 
-    The OCDS processes found in several of the files are first merged across them
-    (:mod:`vigie.sources.ocds_across`)."""
-    results = merge_processes_across_files(results, workspace, options.limits)
+    The OCDS processes and DECP contracts found in several of the files are first merged
+    across them (:func:`merge_across_files`)."""
+    results = merge_across_files(results, workspace, options.limits)
     kb = options.kb or load_knowledge_base()
     policy = options.policy
     if not isinstance(policy, Policy):
@@ -264,6 +266,16 @@ def decide_and_report(
     return ScreenResult(summary, findings, exposures, outdir, cases)
 
 
+def merge_across_files(
+    results: Sequence[ReadResult], workspace: Workspace, limits: Limits | None = None
+) -> list[ReadResult]:
+    """``results`` with what several of their files give for one contract merged: OCDS
+    processes (:func:`merge_processes_across_files`) and DECP contracts
+    (:func:`~vigie.sources.decp_across.merge_contracts_across_files`)."""
+    merged = merge_processes_across_files(results, workspace, limits)
+    return merge_contracts_across_files(merged, limits)
+
+
 def merge_processes_across_files(
     results: Sequence[ReadResult], workspace: Workspace, limits: Limits | None = None
 ) -> list[ReadResult]:
@@ -285,7 +297,7 @@ def merge_processes_across_files(
         for release in read_releases(path, result.path, limits or Limits(), ocids):
             found.setdefault(release.ocid, []).append((number, release))
     shared = {o: rows for o, rows in found.items() if len({n for n, _ in rows}) > 1}
-    merged = merge_across_files(results, shared)
+    merged = merge_ocds_across_files(results, shared)
     for number, note in unavailable.items():
         result = merged[number]
         warning = Warning_(result.path, "(file)", note)

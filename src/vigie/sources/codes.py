@@ -107,6 +107,8 @@ WARNING_CODES = WARNING_CODES | frozenset(
         "decp_modified_suppliers",
         "decp_sirene_missing",
         "decp_sirene_unnamed",
+        "decp_merged_across_files",
+        "decp_merge_unavailable",
     }
 )
 CODES = REJECTION_CODES | WARNING_CODES

@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
@@ -28,7 +28,13 @@ from vigie.sources.decp_fields import EXCERPT_CHARS, party, text
 from vigie.sources.decp_fields import amount as parse_amount
 from vigie.sources.decp_fields import cpv as parse_cpv
 from vigie.sources.decp_fields import date as parse_date
-from vigie.sources.decp_merge import Modification, VersionBook, parse_modifications
+from vigie.sources.decp_merge import (
+    Modification,
+    VersionBook,
+    VersionKey,
+    parse_modifications,
+    version_key,
+)
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
 from vigie.sources.records import (
@@ -42,11 +48,14 @@ from vigie.sources.records import (
 
 __all__ = [
     "ARRAY_PATHS",
+    "DIALECT",
     "EXCERPT_CHARS",
     "FORMAT",
     "Dialect",
+    "Version",
     "iter_records",
     "read_decp",
+    "read_versions",
     "read_with",
     "sniff",
 ]
@@ -80,7 +89,7 @@ def sniff(head: bytes, name: str) -> bool:
 
 def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings."""
-    return read_with(path, label, limits, Dialect(FORMAT, _locate_v1))
+    return read_with(path, label, limits, DIALECT)
 
 
 def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dialect) -> ReadResult:
@@ -125,6 +134,59 @@ def _locate_v1(text: str) -> Iterator[Element | BrokenElement]:
     except JsonShapeError:
         return elements
     return chain(elements, iter_elements(*more))
+
+
+DIALECT = Dialect(FORMAT, _locate_v1)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One element as published: its record before any modification, and its modifications."""
+
+    record: ProcurementRecord
+    mods: tuple[Modification, ...]
+
+
+def read_versions(
+    path: Path, label: str, limits: Limits, dialect: Dialect, keys: Collection[VersionKey]
+) -> list[Version]:
+    """The elements of a DECP file whose record has one of ``keys``
+    (:func:`~vigie.sources.decp_merge.version_key`), in file order, as reading finds them
+    (exact duplicates within a member left out); for merging versions across files."""
+    found: list[Version] = []
+    for member in iter_members(path, label, limits):
+        if isinstance(member, MemberError):
+            continue
+        try:
+            elements = dialect.locate(decode_text(member.data).text)
+        except JsonShapeError:
+            continue
+        seen: set[str] = set()
+        with _collector_paused():
+            for element in elements:
+                if isinstance(element, BrokenElement):
+                    break
+                version = _version(member.label, element, seen)
+                if version is not None and version_key(version.record) in keys:
+                    found.append(version)
+    return found
+
+
+def _version(label: str, element: Element, seen: set[str]) -> Version | None:
+    value = element.value
+    if not isinstance(value, dict):
+        return None
+    content_hash = _content_hash(element)
+    if content_hash in seen:
+        return None
+    seen.add(content_hash)
+    record_id = text(value.get("id"))
+    if record_id is None:
+        record_id = text(value.get("uid"))
+    if record_id is None:
+        return None
+    record, mods = _to_record(label, element, record_id, content_hash, [])
+    return Version(record, mods)
 
 
 def _read_member(member: Member, result: ReadResult, dialect: Dialect) -> None:

@@ -264,12 +264,15 @@ class VersionBook:
 
     def finish(self) -> list[tuple[str, Note]]:
         """Apply the modifications; return (position, note) for each change made."""
-        notes_at: list[tuple[str, Note]] = []
+        return [(self._records[index].position, note) for index, note in self.finish_indexed()]
+
+    def finish_indexed(self) -> list[tuple[int, Note]]:
+        """Apply the modifications; return (index of the record, note) for each change made."""
+        notes_at: list[tuple[int, Note]] = []
         for index, pending in sorted(self._pending.items()):
             notes: list[Note] = []
-            record = apply_modifications(pending.initial, pending.mods, notes)
-            self._records[index] = record
-            notes_at.extend((record.position, note) for note in notes)
+            self._records[index] = apply_modifications(pending.initial, pending.mods, notes)
+            notes_at.extend((index, note) for note in notes)
         self._pending.clear()
         return notes_at
 

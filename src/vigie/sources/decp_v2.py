@@ -24,7 +24,7 @@ from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_
 from vigie.sources.records import Note, Party, ProcurementRecord, ReadResult, Warning_
 from vigie.sources.sirene import SireneNames, siren_of
 
-__all__ = ["FORMAT", "read_decp_v2", "sniff"]
+__all__ = ["DIALECT", "FORMAT", "read_decp_v2", "sniff"]
 
 FORMAT = "decp-v2-json"
 ARRAYS = ("marche", "contrat-concession")
@@ -46,7 +46,7 @@ def read_decp_v2(
 
     Raises :class:`vigie.sources.sirene.SireneError` if the SIRENE extract cannot be scanned.
     """
-    result = read_with(path, label, limits, Dialect(FORMAT, _locate, "decp_v2_not_decp"))
+    result = read_with(path, label, limits, DIALECT)
     name_parties(result, names)
     return result
 
@@ -71,6 +71,9 @@ def _locate(text: str) -> Iterator[Element | BrokenElement]:
             return iter(single)
         raise errors[0] from None
     return iter_elements(cursor, pointer)
+
+
+DIALECT = Dialect(FORMAT, _locate, "decp_v2_not_decp")
 
 
 def _single_objects(text: str) -> list[Element]:

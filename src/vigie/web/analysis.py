@@ -21,7 +21,7 @@ from vigie.assess.breakdown import KeyOf, Slice, breakdown, by_buyer, by_categor
 from vigie.assess.decisions import CaseDecision, decide
 from vigie.assess.policy import Policy
 from vigie.kb import KnowledgeBase
-from vigie.pipeline import alternatives_considered, find_all, merge_processes_across_files
+from vigie.pipeline import alternatives_considered, find_all, merge_across_files
 from vigie.present import Messages
 from vigie.sources.records import ProcurementRecord
 from vigie.sources.taxonomy import categorize_records
@@ -112,7 +112,7 @@ def analyse(workspace: Workspace, kb: KnowledgeBase, policy: Policy) -> Analysis
     (as :func:`vigie.pipeline.find_all` does: the pending candidates are recorded for review
     under the run id ``web``; no other output is written)."""
     imported = [workspace.load(sha, path) for sha, path in workspace.imports()]
-    loaded = merge_processes_across_files(imported, workspace)
+    loaded = merge_across_files(imported, workspace)
     t = Messages("en")
     records = categorize_records((r for result in loaded for r in result.records), t)
     matcher, findings = find_all(records, kb, workspace, "web")
