@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import tempfile
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -156,38 +159,136 @@ def test_screening_counts_the_contract_once(tmp_path: Path) -> None:
     assert [f["records_read"] for f in result.summary["files"]] == [1, 1]
 
 
-CONTRACTS = st.fixed_dictionaries(
-    {
-        "id": st.sampled_from(["C1", "C2"]),
-        "objet": st.sampled_from(["Lot 1", "Lot 2", None]),
-        "montant": st.sampled_from([100, 200, None]),
-        "modifications": st.lists(
-            st.builds(
-                _mod, st.sampled_from(["2019-02-01", "2019-03-01"]), st.sampled_from([150, 175])
-            ),
-            max_size=2,
-        ),
+CANONICAL = {
+    ident: {
+        "objet": f"Marché {ident}",
+        "dateNotification": f"2019-01-1{n}",
+        "codeCPV": f"7200000{n}",
+        "montant": 100 * n,
+        "titulaires": [{"typeIdentifiant": "SIRET", "id": f"7847122670006{n}"}],
     }
+    for n, ident in enumerate(("C1", "C2", "C3"), start=1)
+}
+MODS = st.lists(
+    st.builds(_mod, st.sampled_from(["2019-02-01", "2019-03-01"]), st.sampled_from([150, 175])),
+    max_size=2,
 )
-
-
-@settings(
+COMPATIBLE = st.builds(
+    lambda ident, blank, mods: _contract(
+        ident,
+        **{k: (None if k in blank else v) for k, v in CANONICAL[ident].items()},
+        modifications=mods,
+    ),
+    st.sampled_from(sorted(CANONICAL)),
+    st.sets(st.sampled_from(sorted(CANONICAL["C1"]))),
+    MODS,
+)
+ANY = st.builds(
+    lambda ident, title, amount, day, mods: _contract(
+        ident, objet=title, montant=amount, dateNotification=day, modifications=mods
+    ),
+    st.sampled_from(["C1", "C2"]),
+    st.sampled_from(["Lot 1", "Lot 2", None]),
+    st.sampled_from([100, 200, None]),
+    st.sampled_from(["2019-01-10", "2019-01-11", None]),
+    MODS,
+)
+CASES = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(CONTRACTS, min_size=1, max_size=6), st.integers(min_value=0, max_value=6))
+
+
+def _split(tmp_path: Path, elements: list[dict[str, Any]], cuts: list[int]) -> list[Path]:
+    """The elements in files cut at ``cuts`` (a folder of its own per example)."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    bounds = [0, *sorted(min(c, len(elements)) for c in cuts), len(elements)]
+    return [
+        _write(folder / f"part{n}.json", *elements[a:b])
+        for n, (a, b) in enumerate(itertools.pairwise(bounds))
+    ]
+
+
+def _contents(results: list[ReadResult]) -> Counter[tuple[Any, ...]]:
+    return Counter(
+        (r.record_id, r.amount, r.title, r.date, r.cpv, tuple(p.id for p in r.suppliers))
+        for result in results
+        for r in result.records
+    )
+
+
+@CASES
+@given(st.lists(COMPATIBLE, min_size=1, max_size=7), st.lists(st.integers(0, 7), max_size=2))
 def test_merging_across_files_equals_reading_the_files_as_one(
-    tmp_path: Path, drafts: list[dict[str, Any]], cut: int
+    tmp_path: Path, elements: list[dict[str, Any]], cuts: list[int]
 ) -> None:
-    """Oracle: the elements split over two files, merged, give the amounts that one file
-    holding them all gives."""
-    elements = [_contract(**draft) for draft in drafts]
-    folder = tmp_path / f"case{abs(hash((json.dumps(drafts), cut)))}"
-    folder.mkdir()
-    whole = read_decp(_write(folder / "whole.json", *elements))
-    one = _write(folder / "one.json", *elements[:cut])
-    two = _write(folder / "two.json", *elements[cut:])
-    merged = _merged(folder, one, two)
-    assert _amounts(merged) == _amounts([whole])
+    """Oracle: versions that agree wherever both give a field, split over several files and
+    merged, give the records one file holding them all gives (amounts, titles, dates, CPV,
+    suppliers)."""
+    paths = _split(tmp_path, elements, cuts)
+    whole = read_decp(_write(paths[0].parent / "whole.json", *elements))
+    merged = merge_contracts_across_files([read_decp(path, str(path)) for path in paths])
+    assert _contents(merged) == _contents([whole])
+
+
+@CASES
+@given(st.lists(ANY, min_size=1, max_size=7), st.lists(st.integers(0, 7), max_size=2))
+def test_merging_keeps_every_element_accounted_for(
+    tmp_path: Path, elements: list[dict[str, Any]], cuts: list[int]
+) -> None:
+    """Whatever the versions: each record position once, never also a rejection; a record
+    merged away leaves a warning where it was; what the files rejected stays rejected."""
+    paths = _split(tmp_path, elements, cuts)
+    before = [read_decp(path, str(path)) for path in paths]
+    after = merge_contracts_across_files(before)
+    for old, new in zip(before, after, strict=True):
+        places = [(r.source_file, r.position) for r in new.records]
+        assert len(places) == len(set(places))
+        assert not set(places) & {(r.source_file, r.position) for r in old.rejections}
+        assert new.rejections == old.rejections
+        moved = {
+            (w.source_file, w.position)
+            for w in new.warnings
+            if w.note.code == "decp_merged_across_files"
+        }
+        for record in old.records:
+            assert (record.source_file, record.position) in set(places) | moved
+
+
+def test_what_a_file_rejected_stays_rejected(tmp_path: Path) -> None:
+    """February alone folds its untitled version and its version titled Y into one contract
+    (the second rejected as republished), titled Y. Across files the folded contracts are
+    compared: January's X and February's Y are two lots; Y's version stays rejected rather
+    than coming back as a record of its own."""
+    january = _write(tmp_path / "a.json", _contract(objet="X", dateNotification=None))
+    february = _write(tmp_path / "b.json", _contract(objet=None), _contract(objet="Y"))
+    first, second = _merged(tmp_path, january, february)
+    assert [(r.position, r.note.code) for r in second.rejections] == [
+        ("/marches/1", "decp_republished")
+    ]
+    assert [(r.position, r.title) for r in second.records] == [("/marches/0", "Y")]
+    assert [r.title for r in first.records] == ["X"]
+    assert "decp_same_id" in _codes(second)
+
+
+def test_members_of_one_zip_are_merged_like_files(tmp_path: Path) -> None:
+    archive = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for name, element in (
+            ("2019-01.json", _contract()),
+            ("2019-02.json", _contract(modifications=[_mod("2019-02-01", 150)])),
+        ):
+            handle.writestr(name, json.dumps({"marches": [element]}))
+    (result,) = _merged(tmp_path, archive)
+    assert _amounts([result]) == Counter({("C1", 150.0): 1})
+    assert "decp_merged_across_files" in _codes(result)
+
+
+def test_a_lot_in_another_file_is_noted(tmp_path: Path) -> None:
+    one = _write(tmp_path / "a.json", _contract(objet="Lot 1"))
+    two = _write(tmp_path / "b.json", _contract(objet="Lot 2"))
+    _, second = _merged(tmp_path, one, two)
+    (note,) = [w.note for w in second.warnings if w.note.code == "decp_same_id"]
+    assert dict(note.params)["of"] == f"{one} /marches/0"
 
 
 def test_decp_2_versions_keep_their_sirene_names(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ from vigie import ingest_parts
 from vigie.cli import app
 from vigie.pipeline import import_file
 from vigie.sources import Limits
+from vigie.sources.files import HashStoppedError
 from vigie.sources.ocds import stream_ocds
 from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
@@ -232,6 +234,45 @@ def test_content_already_imported_stops_the_parts(
         assert import_file(path, slow, ws, Limits(), workers=2) == sha  # no PartFailedError
         assert (ws.con.execute("SELECT * FROM imports").fetchall(), ws.counts()) == before
     assert not list(tmp_path.glob("vigie-parts-*"))
+
+
+def test_a_failing_part_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part that fails (or an interruption) does not wait for the file to be hashed: the
+    hash is stopped (here a hash that would take 30 s records how it ended)."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    ended: list[str] = []
+
+    def slow_hash(target: Path, stop: threading.Event | None = None) -> str:
+        assert stop is not None
+        ended.append("stopped" if stop.wait(30) else "ran out")
+        raise HashStoppedError(str(target))
+
+    monkeypatch.setattr(ingest_parts, "sha256_file", slow_hash)
+    spec = reader_named("ocds")
+    broken = type(spec)(**{**{f: getattr(spec, f) for f in spec.__slots__}, "stream_part": _fail})
+    with (
+        Workspace.open(tmp_path / "w.duckdb") as ws,
+        pytest.raises(ingest_parts.PartFailedError, match="no such thing"),
+    ):
+        import_file(path, broken, ws, Limits(), workers=2)
+    assert ended == ["stopped"]
+
+
+def test_a_module_in_the_current_folder_does_not_shadow_the_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts do not put the current folder first on their import path: a ``json.py``
+    there does not break them."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    (tmp_path / "json.py").write_text("raise ImportError('shadowed')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        import_file(path, reader_named("ocds"), ws, Limits(), workers=2)
+        assert ws.counts()["records"] > 0
 
 
 def _end_quietly(*args: Any) -> Any:

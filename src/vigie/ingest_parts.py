@@ -11,6 +11,7 @@ positions, the same rejections and warnings, and counts that reconcile.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import json
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -40,6 +42,7 @@ costs about a second, which reading in parts saves only past about 150 MB (measu
 0.6 s either way; 167 MB, 2.9 s in one process, 2.8 s in two; 266 MB, 4.7 s and 4.0 s)."""
 MAX_WORKERS = 8
 _POLL_SECONDS = 0.1
+_STOP_SECONDS = 5.0
 
 
 class PartFailedError(RuntimeError):
@@ -93,6 +96,7 @@ def import_in_parts(
     label = str(path)
     provisional = ImportInfo(PART_SHA256, label, spec.name, path.stat().st_size, spec.key)
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
+    stop = threading.Event()
     with (
         tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing,
@@ -109,11 +113,15 @@ def import_in_parts(
             )
             for index in range(workers)
         ]
-        sha = hashing.submit(sha256_file, path)
-        units = _run(jobs, progress, lambda: _wanted(sha, workspace, spec.key))
+        sha = hashing.submit(sha256_file, path, stop)
+        try:
+            units = _run(jobs, progress, lambda: _wanted(sha, workspace, spec.key))
+            digest = sha.result()
+        finally:
+            stop.set()  # on failure or interruption, the hash ends at once too
         if units is None:
-            return sha.result()
-        info = dataclasses.replace(provisional, sha256=sha.result())
+            return digest
+        info = dataclasses.replace(provisional, sha256=digest)
         import_parts(workspace, info, [job.database for job in jobs], units)
         return info.sha256
 
@@ -131,10 +139,12 @@ def _run(
     """Run the jobs, one process each; return the units they read in all, or ``None`` when
     ``wanted()`` says the file is not to be imported after all (the processes are stopped)."""
     folder = jobs[0].database.parent
-    running = [_start(job, folder) for job in jobs]
+    running: list[_Worker] = []
     units, pending = 0, set(range(len(jobs)))
     decided: bool | None = None
     try:
+        for job in jobs:
+            running.append(_start(job, folder))
         while pending or decided is None:
             decided = wanted() if decided is None else decided
             if decided is False:
@@ -154,7 +164,7 @@ def _run(
     return units
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Worker:
     """A process reading one part: it writes its progress (bytes read, as text) and, when it
     ends, its result (``{"units": n}`` or ``{"error": "..."}``) to files of its own."""
@@ -163,6 +173,7 @@ class _Worker:
     index: int
     progress_file: Path
     result_file: Path
+    last_progress: int = 0
 
     def finished(self, parts: int) -> int | None:
         """The units read once the process has ended well; ``None`` while it runs. Raises
@@ -180,14 +191,18 @@ class _Worker:
         raise PartFailedError(f"part {self.index + 1} of {parts}: {detail}")
 
     def progress(self) -> int:
-        try:
-            return int(self.progress_file.read_text(encoding="ascii") or 0)
-        except (OSError, ValueError):
-            return 0
+        """Bytes read so far (the last figure read whole: the file is rewritten as it goes)."""
+        with contextlib.suppress(OSError, ValueError):
+            self.last_progress = max(self.last_progress, int(self.progress_file.read_text("ascii")))
+        return self.last_progress
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
+            try:
+                self.process.wait(_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
         self.process.wait()
 
 
@@ -197,19 +212,31 @@ def _start(job: _Job, folder: Path) -> _Worker:
     index = job.part.index
     files = [folder / f"part{index}.{name}" for name in ("job.json", "progress", "result.json")]
     files[0].write_text(json.dumps(_job_data(job, files[1], files[2])), encoding="utf-8")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
-    command = [sys.executable, "-c", _WORKER_MAIN, str(files[0])]
-    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    # -P: nothing of the current folder shadows a module; the caller's path is set from the
+    # job file before anything is imported.
+    command = [sys.executable, *_interpreter_flags(), "-P", "-c", _WORKER_MAIN, str(files[0])]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     return _Worker(process, index, files[1], files[2])
 
 
-_WORKER_MAIN = "from vigie.ingest_parts import read_part_main; read_part_main()"
+_WORKER_MAIN = (
+    "import json, sys; "
+    "sys.path[:] = json.loads(open(sys.argv[1], encoding='utf-8').read())['sys_path']; "
+    "from vigie.ingest_parts import read_part_main; read_part_main()"
+)
+
+
+def _interpreter_flags() -> list[str]:
+    """The caller's interpreter options (``-X utf8``, ``-E``...), as multiprocessing passes
+    them to the processes it starts."""
+    flags = getattr(subprocess, "_args_from_interpreter_flags", None)
+    return list(flags()) if callable(flags) else []
 
 
 def _job_data(job: _Job, progress: Path, result: Path) -> dict[str, Any]:
     stream = job.stream
     return {
+        "sys_path": [entry for entry in sys.path if isinstance(entry, str)],
         "stream": [stream.__module__, stream.__qualname__],
         "path": str(job.path),
         "label": job.label,

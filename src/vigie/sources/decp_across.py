@@ -2,18 +2,20 @@
 
 DECP data comes as successive exports (one file per month or year, or a consolidated file
 beside the exports it consolidates), and a contract published in one may be republished, with
-its modifications, in the next. Each file is read (and stored) on its own, its versions of a
-contract folded into one record (:class:`~vigie.sources.decp_merge.VersionBook`); before
-screening, the contracts whose key (kind, buyer, identifier:
-:func:`~vigie.sources.decp_merge.version_key`) has records in several of a run's DECP files
-are read again from those files (:func:`~vigie.sources.decp.read_versions`) and their
-versions folded as if the files were one, in the order the files were given.
+its modifications, in the next. Each file (each member of a zip) is read and stored on its own,
+its versions of a contract folded into one record
+(:class:`~vigie.sources.decp_merge.VersionBook`). Before screening, the contracts whose key
+(kind, buyer, identifier: :func:`~vigie.sources.decp_merge.version_key`) has records in
+several files or members are read again from them (:func:`~vigie.sources.decp.read_versions`):
+each file's versions are folded as its reading folded them, then the files' records are folded
+together by the same rules, in the order the files were given.
 
 Each contract then gives one record, in the file and at the position of its first version,
-with the modifications of every version applied, so its amount counts once. A record of a
-later file that is a version of it is replaced there by the warning
-``decp_merged_across_files``; its element stays loaded. A file gone or changed since it was
-read cannot be read again: ``decp_merge_unavailable``, and its records are left as they are.
+with the modifications of every version applied, so its amount counts once. A record of
+another file that is a version of it is replaced there by the warning
+``decp_merged_across_files``; its element stays loaded, and what each file's reading rejected
+stays rejected. A file gone or changed since it was read cannot be read again:
+``decp_merge_unavailable``, and its records are left as they are.
 """
 
 from __future__ import annotations
@@ -25,104 +27,136 @@ from pathlib import Path
 
 from vigie.sources import decp, decp_v2
 from vigie.sources.decp import Dialect, Version
-from vigie.sources.decp_merge import VersionBook, VersionKey, version_key
+from vigie.sources.decp_merge import Modification, VersionBook, VersionKey, version_key
 from vigie.sources.files import Limits, sha256_file
 from vigie.sources.records import Note, Party, ProcurementRecord, ReadResult, Warning_
 
 DIALECTS: dict[str, Dialect] = {decp.FORMAT: decp.DIALECT, decp_v2.FORMAT: decp_v2.DIALECT}
-_REBUILT = frozenset({"decp_modified_amount", "decp_modified_suppliers", "decp_completed"})
-"""Warnings given again by the merge, for the records it rebuilds."""
+_REBUILT = frozenset({"decp_modified_amount", "decp_modified_suppliers"})
+"""Warnings the merge gives again for the records it rebuilds."""
+
+Place = tuple[str, str]
+"""Where a record is: source file (or zip member) and position."""
+_Folded = tuple[int, ProcurementRecord, tuple[Modification, ...]]
+"""A record as one file's reading folded it: result number, record, pooled modifications."""
 
 
 def merge_contracts_across_files(
     results: Sequence[ReadResult], limits: Limits | None = None
 ) -> list[ReadResult]:
-    """``results`` (in input order) with the DECP contracts found in several of them merged;
-    ``results`` are not changed (new results are returned)."""
-    numbers = [n for n, result in enumerate(results) if result.format in DIALECTS]
-    keys = shared_keys([results[n] for n in numbers])
+    """``results`` (in input order) with the DECP contracts found in several of their files
+    (or zip members) merged; ``results`` are not changed (new results are returned)."""
+    decp_results = [(n, r) for n, r in enumerate(results) if r.format in DIALECTS]
+    keys = shared_keys([r for _, r in decp_results])
     if not keys:
         return list(results)
     out = list(results)
-    versions: list[tuple[int, Version]] = []
-    for number in numbers:
-        result = results[number]
+    folded: list[_Folded] = []
+    for number, result in decp_results:
+        if not any(version_key(record) in keys for record in result.records):
+            continue
         path = Path(result.path)
         if not path.is_file() or sha256_file(path) != result.sha256:
             note = Note.of("decp_merge_unavailable", path=result.path)
-            out[number] = _with_warnings(result, [Warning_(result.path, "(file)", note)])
+            warning = Warning_(result.path, "(file)", note)
+            out[number] = dataclasses.replace(result, warnings=[*result.warnings, warning])
             continue
         dialect = DIALECTS[result.format]
-        read = decp.read_versions(path, result.path, limits or Limits(), dialect, keys)
-        versions.extend((number, version) for version in read)
-    files = {number for number, _ in versions}
-    if len(files) < 2:
+        versions = decp.read_versions(path, result.path, limits or Limits(), dialect, keys)
+        folded.extend((number, record, mods) for record, mods in _fold_members(versions))
+    if len({(n, r.source_file) for n, r, _ in folded}) < 2:
         return out
-    merged = _fold(versions, [results[n] for n in sorted(files)])
-    for number in files:
+    merged = _fold_across(folded, [results[n] for n in sorted({n for n, _, _ in folded})])
+    for number in sorted({n for n, _, _ in folded}):
         out[number] = _rewritten(out[number], number, keys, merged)
     return out
 
 
 def shared_keys(results: Sequence[ReadResult]) -> frozenset[VersionKey]:
-    """The contract keys with records in more than one of ``results``."""
-    first: dict[VersionKey, int] = {}
+    """The contract keys with records in more than one file or zip member of ``results``."""
+    first: dict[VersionKey, tuple[int, str]] = {}
     shared: set[VersionKey] = set()
     for number, result in enumerate(results):
         for record in result.records:
-            key = version_key(record)
-            if first.setdefault(key, number) != number:
+            key, unit = version_key(record), (number, record.source_file)
+            if first.setdefault(key, unit) != unit:
                 shared.add(key)
     return frozenset(shared)
 
 
-Place = tuple[str, str]
-"""Where a record is: source file (or zip member) and position."""
+def _fold_members(
+    versions: Sequence[Version],
+) -> list[tuple[ProcurementRecord, tuple[Modification, ...]]]:
+    """The versions of each member folded as reading it folded them (first version completed
+    by the later ones, modifications pooled), members in file order."""
+    folded: list[tuple[ProcurementRecord, tuple[Modification, ...]]] = []
+    books: dict[str, VersionBook] = {}
+    records: dict[str, list[ProcurementRecord]] = {}
+    for version in versions:
+        member = version.record.source_file
+        if member not in books:
+            records[member] = []
+            books[member] = VersionBook(records[member])
+        book = books[member]
+        index, first = book.match(version.record)
+        if index is not None and first is not None:
+            book.merge(index, version.record, version.mods)
+        else:
+            book.add(version.record, version.mods)
+    for book in books.values():
+        folded.extend(book.folded())
+    return folded
 
 
 @dataclasses.dataclass(slots=True)
 class _Merged:
-    """The records of the shared contracts, each with the file of its first version; the
-    warnings to add to each file; where each later version went, by file."""
+    """The records of the shared contracts, each with the result of its first version; the
+    warnings to add to each result; where each record merged away went, by result."""
 
     records: list[tuple[int, ProcurementRecord]]
     warnings: dict[int, list[Warning_]]
     moved: dict[int, dict[Place, Place]]
 
 
-def _fold(versions: Sequence[tuple[int, Version]], stored: Sequence[ReadResult]) -> _Merged:
-    """Fold the versions (in file order, files in input order) as one file's reading does."""
+def _fold_across(folded: Sequence[_Folded], stored: Sequence[ReadResult]) -> _Merged:
+    """Fold the files' records of the shared contracts together, files in input order."""
     records: list[ProcurementRecord] = []
     book = VersionBook(records)
     home: list[int] = []
     warnings: dict[int, list[Warning_]] = defaultdict(list)
     moved: dict[int, dict[Place, Place]] = defaultdict(dict)
-    for number, version in versions:
-        record = version.record
+    for number, record, mods in folded:
         index, first = book.match(record)
         if index is None or first is None:
-            book.add(record, version.mods)
+            book.add(record, mods)
             home.append(number)
+            if first is not None and first.source_file != record.source_file:
+                note = Note.of("decp_same_id", of=_shown(first))
+                warnings[number].append(Warning_(record.source_file, record.position, note))
             continue
-        completed = book.merge(index, record, version.mods)
+        completed = book.merge(index, record, mods)
         if completed:
-            note = Note.of("decp_completed", fields=", ".join(completed), of=record.position)
+            note = Note.of("decp_completed", fields=", ".join(completed), of=_shown(record))
             warnings[home[index]].append(Warning_(first.source_file, first.position, note))
         moved[number][(record.source_file, record.position)] = (first.source_file, first.position)
     for index, note in book.finish_indexed():
         record = records[index]
         warnings[home[index]].append(Warning_(record.source_file, record.position, note))
     names = _known_names(stored)
-    folded = [(n, _named(r, names)) for n, r in zip(home, records, strict=True)]
-    return _Merged(folded, warnings, moved)
+    merged = [(n, _named(r, names)) for n, r in zip(home, records, strict=True)]
+    return _Merged(merged, warnings, moved)
+
+
+def _shown(record: ProcurementRecord) -> str:
+    return f"{record.source_file} {record.position}"
 
 
 def _rewritten(
     result: ReadResult, number: int, keys: frozenset[VersionKey], merged: _Merged
 ) -> ReadResult:
-    """The file's records of the shared contracts replaced by the merged ones it holds (in
-    place where the file had a record at that position, else at the end); the warnings the
-    merge gives again replaced by its own."""
+    """The result's records of the shared contracts replaced by the merged ones it holds (in
+    place), each record merged away replaced by a warning saying where it went; the notes of
+    modifications given again by the merge."""
     mine = {(r.source_file, r.position): r for n, r in merged.records if n == number}
     moved = merged.moved.get(number, {})
     replaced: set[Place] = set()
@@ -172,7 +206,3 @@ def _named(record: ProcurementRecord, names: dict[str, str]) -> ProcurementRecor
     if buyer == record.buyer and suppliers == record.suppliers:
         return record
     return dataclasses.replace(record, buyer=buyer, suppliers=suppliers)
-
-
-def _with_warnings(result: ReadResult, warnings: Sequence[Warning_]) -> ReadResult:
-    return dataclasses.replace(result, warnings=[*result.warnings, *warnings])

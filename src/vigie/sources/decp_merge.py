@@ -262,6 +262,15 @@ class VersionBook:
                 pending.mods.append(mod)
         return completed
 
+    def folded(self) -> list[tuple[ProcurementRecord, tuple[Modification, ...]]]:
+        """Each loaded record as first published (completed from its later versions) with
+        the modifications of all its versions, before :meth:`finish` applies them."""
+        out: list[tuple[ProcurementRecord, tuple[Modification, ...]]] = []
+        for index, record in enumerate(self._records):
+            pending = self._pending.get(index)
+            out.append((pending.initial, tuple(pending.mods)) if pending else (record, ()))
+        return out
+
     def finish(self) -> list[tuple[str, Note]]:
         """Apply the modifications; return (position, note) for each change made."""
         return [(self._records[index].position, note) for index, note in self.finish_indexed()]

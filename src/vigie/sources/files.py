@@ -6,6 +6,7 @@ import codecs
 import contextvars
 import hashlib
 import lzma
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -60,13 +61,20 @@ class LimitExceeded(Exception):
         self.note = note
 
 
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file, read in chunks."""
+def sha256_file(path: Path, stop: threading.Event | None = None) -> str:
+    """Return the hex SHA-256 of a file, read in chunks; with ``stop``, raise
+    :class:`HashStoppedError` as soon as it is set (for hashing in a thread)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
+            if stop is not None and stop.is_set():
+                raise HashStoppedError(str(path))
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class HashStoppedError(Exception):
+    """Hashing a file was stopped before its end (see :func:`sha256_file`)."""
 
 
 def iter_members(path: Path, label: str, limits: Limits) -> Iterator[Member | MemberError]:
