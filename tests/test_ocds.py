@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from vigie.pipeline import import_file, ingest, merge_processes_across_files
 from vigie.sources import Limits, ReadResult, ocds_stream
 from vigie.sources import ocds as ocds_module
 from vigie.sources.codes import INGEST_CODES
-from vigie.sources.files import sha256_file
+from vigie.sources.files import HashStoppedError, sha256_file
 from vigie.sources.ocds import read_ocds, stream_ocds
 from vigie.sources.ocds_fast import fast_release
 from vigie.sources.ocds_merge import merge, project
@@ -442,8 +443,8 @@ def test_json_lines_mixing_packages_and_releases_merge_across_lines(tmp_path: Pa
     path = _jsonl(tmp_path / "m.jsonl", lines)
     counted = ocds_module.count_ocids(path, "m")
     assert counted.counts == {"ocds-m": 2, "ocds-other": 1}
-    assert counted.sha256 == sha256_file(path)
     result = _check(read_ocds(path))
+    assert result.sha256 == sha256_file(path)
     amounts = {r.record_id: r.amount for r in result.records}
     assert amounts == {"ocds-m/award/A": 2.0, "ocds-other": None}
 
@@ -518,3 +519,26 @@ def test_country_names_found_without_rigour_table_agree_with_rigour() -> None:
                 assert got == (expected if expected and len(expected) == 2 else None), written
                 checked += 1
     assert checked > 2000
+
+
+def test_the_file_is_hashed_beside_the_reading_and_stopped_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SHA-256 is computed in another thread while the file is read; when the reading
+    fails, the hashing stops too instead of running to the end of a large file."""
+    path = _jsonl(tmp_path / "m.jsonl", [_release("ocds-a", "1", "2020-01-01")])
+    assert stream_ocds(path, "m", Limits(), lambda b: None).sha256 == sha256_file(path)
+    ended: list[str] = []
+
+    def slow_hash(target: Path, stop: threading.Event | None = None) -> str:
+        assert stop is not None
+        ended.append("stopped" if stop.wait(30) else "ran out")
+        raise HashStoppedError(str(target))
+
+    def failing_sink(batch: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ocds_module, "sha256_file", slow_hash)
+    with pytest.raises(OSError, match="disk full"):
+        stream_ocds(path, "m", Limits(), failing_sink)
+    assert ended == ["stopped"]

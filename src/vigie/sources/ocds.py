@@ -12,10 +12,12 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from vigie.sources.files import Limits, sha256_file
 from vigie.sources.ocds_fast import fast_ocid
@@ -26,7 +28,6 @@ from vigie.sources.ocds_stream import (
     Batch,
     BatchSink,
     Broken,
-    HashingReader,
     Item,
     ProgressFn,
     StreamSummary,
@@ -149,17 +150,41 @@ def stream_ocds(
     if part is not None and not plain_json_lines(path):
         raise ValueError(f"{path}: only a plain JSON-lines file is read in parts")
     reading = _Reading(label, sink, part)
-    sha256 = None
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing:
+        # The file is hashed on another core while it is read (not for a part: the caller
+        # hashes the file once for all its parts).
+        digest = hashing.submit(sha256_file, path, stop) if part is None else None
+        try:
+            _read_file(reading, path, limits, progress)
+            sha256 = digest.result() if digest is not None else ""
+        finally:
+            stop.set()  # on failure or interruption, the hash ends at once too
+    return StreamSummary(
+        label,
+        sha256,
+        path.stat().st_size,
+        FORMAT,
+        reading.units,
+        reading.records,
+        reading.rejections,
+        reading.warnings,
+    )
+
+
+def _read_file(reading: _Reading, path: Path, limits: Limits, progress: ProgressFn | None) -> None:
+    """Read every unit of the file into ``reading`` (a first pass over JSON lines counts the
+    releases of each ocid, so that each process is emitted as soon as it is complete)."""
     size = path.stat().st_size
     wanted = None
     if plain_json_lines(path):  # two passes: each is half of the progress
-        counted = count_ocids(path, label, _half(progress, 0), part)
-        reading.expected, sha256, wanted = counted.counts, counted.sha256, counted.lines
+        counted = count_ocids(path, reading.label, _half(progress, 0), reading.part)
+        reading.expected, wanted = counted.counts, counted.lines
         progress = _half(progress, size // 2)
     collecting = gc.isenabled()
     gc.disable()  # millions of live, acyclic containers: collections would only rescan them
     try:
-        _read_units(reading, iter_units(path, label, limits, progress, wanted))
+        _read_units(reading, iter_units(path, reading.label, limits, progress, wanted))
         _emit_processes(reading)
         reading.flush()
     finally:
@@ -167,18 +192,6 @@ def stream_ocds(
             gc.enable()
     if progress:
         progress(size)
-    if sha256 is None:
-        sha256 = "" if part is not None else sha256_file(path)
-    return StreamSummary(
-        label,
-        sha256,
-        size,
-        FORMAT,
-        reading.units,
-        reading.records,
-        reading.rejections,
-        reading.warnings,
-    )
 
 
 def splittable(path: Path) -> bool:
@@ -307,8 +320,6 @@ class OcidCounts:
     """What the first pass over a JSON-lines file found (see :func:`count_ocids`)."""
 
     counts: dict[str, int]
-    sha256: str | None
-    """The file's SHA-256, or ``None`` when counting one part (the file is not hashed)."""
     lines: bytearray | None
     """For a part: how it reads each line (``lines[n]``, see :func:`_line_mark`)."""
 
@@ -317,15 +328,12 @@ def count_ocids(
     path: Path, label: str, progress: ProgressFn | None = None, part: Part | None = None
 ) -> OcidCounts:
     """First pass over a JSON-lines file: how many releases each ocid has, so that a process
-    can be emitted (and forgotten) as soon as its last release is read; and the file's SHA-256,
-    computed on the way. For a ``part``, only its ocids are counted, and the lines holding a
-    single release of another part are marked to be skipped."""
+    can be emitted (and forgotten) as soon as its last release is read. For a ``part``, only
+    its ocids are counted, and the lines holding a single release of another part are marked
+    to be skipped."""
     counts: dict[str, int] = {}
     wanted = bytearray() if part is not None else None
-    with path.open("rb") as raw_handle:
-        handle: HashingReader | IO[bytes] = (
-            HashingReader(raw_handle) if part is None else raw_handle
-        )
+    with path.open("rb") as handle:
         for number, view in line_views(handle):
             if progress and number % PROGRESS_EVERY == 0:
                 progress(handle.tell())
@@ -337,8 +345,7 @@ def count_ocids(
             for key in keys:
                 if part is None or part.holds(key):
                     counts[key] = counts.get(key, 0) + 1
-    sha256 = handle.hexdigest() if isinstance(handle, HashingReader) else None
-    return OcidCounts(counts, sha256, wanted)
+    return OcidCounts(counts, wanted)
 
 
 def _line_mark(part: Part, number: int, key: str) -> int:

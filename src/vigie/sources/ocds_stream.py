@@ -12,7 +12,6 @@ element by element with ijson; smaller documents are parsed whole.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import json
 import re
@@ -170,29 +169,7 @@ def parse_json(data: bytes | str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-class HashingReader:
-    """A binary file read while hashing every byte read (SHA-256)."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self._handle = handle
-        self._digest = hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        """The next ``size`` bytes, hashed."""
-        data = self._handle.read(size)
-        self._digest.update(data)
-        return data
-
-    def tell(self) -> int:
-        """Bytes read so far."""
-        return self._handle.tell()
-
-    def hexdigest(self) -> str:
-        """SHA-256 of what was read, in hex."""
-        return self._digest.hexdigest()
-
-
-def raw_lines(handle: IO[bytes] | HashingReader) -> Iterator[tuple[int, bytes | None]]:
+def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of each non-blank line, read in large chunks; ``None`` for a line
     over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept)."""
     for number, view in line_views(handle):
@@ -205,7 +182,7 @@ _BLANK = memoryview(b"")
 
 
 def line_views(
-    handle: IO[bytes] | HashingReader,
+    handle: IO[bytes],
 ) -> Iterator[tuple[int, memoryview | None]]:
     """As :func:`raw_lines`, each line a view into the chunk read (copied only when it spans
     two chunks): a view is valid until the next one is asked for, unless kept."""
