@@ -23,7 +23,7 @@ from vigie.sources.files import HashStoppedError
 from vigie.sources.ocds import stream_ocds
 from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
-from vigie.sources.registry import reader_named
+from vigie.sources.registry import ReaderSpec, reader_named
 from vigie.store import Workspace
 
 OCDS = Path(__file__).parent / "fixtures" / "ocds"
@@ -75,6 +75,22 @@ def _hostile_lines() -> list[bytes]:
     ))  # fmt: skip
     lines.insert(7, b"")
     return lines
+
+
+def _mixed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The hostile lines in a file read in parts whatever its size."""
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    return path
+
+
+def _ocds_reading_parts_with(stream_part: Any) -> ReaderSpec:
+    """The OCDS reader with another function reading each part."""
+    spec = reader_named("ocds")
+    return type(spec)(
+        **{**{f: getattr(spec, f) for f in spec.__slots__}, "stream_part": stream_part}
+    )
 
 
 def _parts(path: Path, count: int) -> tuple[int, Batch]:
@@ -169,9 +185,7 @@ def test_import_in_processes_stores_what_one_process_stores(
 ) -> None:
     """Through the pipeline: two worker processes, then one transaction, same workspace rows
     (rejections and warnings in the same order), imported once (idempotent)."""
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    path = _mixed_file(tmp_path, monkeypatch)
     spec = reader_named("ocds")
     stores = []
     for workers in (1, 2):
@@ -196,11 +210,8 @@ def test_import_in_processes_stores_what_one_process_stores(
 
 
 def test_a_failing_part_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
-    spec = reader_named("ocds")
-    broken = type(spec)(**{**{f: getattr(spec, f) for f in spec.__slots__}, "stream_part": _fail})
+    path = _mixed_file(tmp_path, monkeypatch)
+    broken = _ocds_reading_parts_with(_fail)
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         with pytest.raises(ingest_parts.PartFailedError, match="no such thing"):
             import_file(path, broken, ws, Limits(), workers=2)
@@ -222,12 +233,8 @@ def test_content_already_imported_stops_the_parts(
 ) -> None:
     """The file is hashed while the parts read: content imported before (here by one process)
     stops them, and the workspace is left as it was."""
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
-    spec = reader_named("ocds")
-    fields = {f: getattr(spec, f) for f in spec.__slots__}
-    slow = type(spec)(**{**fields, "stream_part": _fail_later})
+    path = _mixed_file(tmp_path, monkeypatch)
+    spec, slow = reader_named("ocds"), _ocds_reading_parts_with(_fail_later)
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         sha = import_file(path, spec, ws, Limits(), workers=1)
         before = ws.con.execute("SELECT * FROM imports").fetchall(), ws.counts()
@@ -239,9 +246,7 @@ def test_content_already_imported_stops_the_parts(
 def test_a_failing_part_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A part that fails (or an interruption) does not wait for the file to be hashed: the
     hash is stopped (here a hash that would take 30 s records how it ended)."""
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    path = _mixed_file(tmp_path, monkeypatch)
     ended: list[str] = []
 
     def slow_hash(target: Path, stop: threading.Event | None = None) -> str:
@@ -250,8 +255,7 @@ def test_a_failing_part_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.Mo
         raise HashStoppedError(str(target))
 
     monkeypatch.setattr(ingest_parts, "sha256_file", slow_hash)
-    spec = reader_named("ocds")
-    broken = type(spec)(**{**{f: getattr(spec, f) for f in spec.__slots__}, "stream_part": _fail})
+    broken = _ocds_reading_parts_with(_fail)
     with (
         Workspace.open(tmp_path / "w.duckdb") as ws,
         pytest.raises(ingest_parts.PartFailedError, match="no such thing"),
@@ -282,12 +286,8 @@ def _end_quietly(*args: Any) -> Any:
 def test_a_part_ending_without_its_result_is_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
-    spec = reader_named("ocds")
-    fields = {f: getattr(spec, f) for f in spec.__slots__}
-    quiet = type(spec)(**{**fields, "stream_part": _end_quietly})
+    path = _mixed_file(tmp_path, monkeypatch)
+    quiet = _ocds_reading_parts_with(_end_quietly)
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         with pytest.raises(ingest_parts.PartFailedError, match="exit 0"):
             import_file(path, quiet, ws, Limits(), workers=2)
@@ -309,9 +309,7 @@ def test_screen_with_workers_through_the_cli(
 ) -> None:
     """``vigie screen --workers 2`` reads a large JSON-lines file in two processes and reports
     the same counts and outputs as ``--workers 1``."""
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    path = _mixed_file(tmp_path, monkeypatch)
     summaries = []
     for workers in ("1", "2"):
         out = tmp_path / f"out{workers}"
