@@ -6,12 +6,14 @@ import dataclasses
 import hashlib
 import json
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from vigie.pipeline import ingest
 from vigie.sources import Limits, Party, ProcurementRecord, ReadResult, Rejection, read_decp
 from vigie.sources import decp as decp_module
 from vigie.sources.codes import (
@@ -24,6 +26,7 @@ from vigie.sources.codes import (
 from vigie.sources.decp import EXCERPT_CHARS, FORMAT
 from vigie.sources.files import sha256_file
 from vigie.sources.records import Classification, Note, Warning_
+from vigie.store import Workspace
 
 LABEL = "t.json"
 
@@ -199,6 +202,20 @@ def test_zip_duplicates_are_detected_per_member(decp_excerpt: Path, tmp_path: Pa
     result = _check(read_decp(archive, "two.zip"))
     assert (result.records_read, len(result.records), len(result.rejections)) == (32, 26, 6)
     assert [r.source_file for r in result.records[12:14]] == ["two.zip!a.json", "two.zip!b.json"]
+
+
+def test_members_of_one_name_are_told_apart(decp_excerpt: Path, tmp_path: Path) -> None:
+    """A zip may hold two members of one name: each keeps positions of its own (the second is
+    labelled ``#2``), so both load into the workspace instead of clashing."""
+    data = decp_excerpt.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        archive = _zip(tmp_path / "same.zip", [("a.json", data), ("a.json", data)])
+    result = _check(read_decp(archive, "same.zip"))
+    assert {r.source_file for r in result.records} == {"same.zip!a.json", "same.zip!a.json#2"}
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        (loaded,) = ingest([archive], ws, Limits())
+    assert len(loaded.records) == len(result.records) == 26
 
 
 def test_zip_with_bad_members(tmp_path: Path) -> None:

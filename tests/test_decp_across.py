@@ -252,6 +252,11 @@ def test_merging_keeps_every_element_accounted_for(
         }
         for record in old.records:
             assert (record.source_file, record.position) in set(places) | moved
+        lots = Counter(
+            (w.source_file, w.position) for w in new.warnings if w.note.code == "decp_same_id"
+        )
+        assert all(n == 1 for n in lots.values())  # one note per lot
+        assert not set(lots) & moved  # a lot is not also merged away
 
 
 def test_what_a_file_rejected_stays_rejected(tmp_path: Path) -> None:
@@ -268,6 +273,20 @@ def test_what_a_file_rejected_stays_rejected(tmp_path: Path) -> None:
     assert [(r.position, r.title) for r in second.records] == [("/marches/0", "Y")]
     assert [r.title for r in first.records] == ["X"]
     assert "decp_same_id" in _codes(second)
+
+
+def test_lots_are_noted_once_and_never_beside_a_merge(tmp_path: Path) -> None:
+    one = _write(tmp_path / "a.json", _contract(objet="Lot 1"))
+    two = _write(tmp_path / "b.json", _contract(objet="Lot 2"), _contract(objet="Lot 3"))
+    _, second = _merged(tmp_path, one, two)
+    lots = [w.position for w in second.warnings if w.note.code == "decp_same_id"]
+    assert lots == ["/marches/0", "/marches/1"]
+    three = _write(tmp_path / "c.json", _contract(objet="Lot 2"))
+    four = _write(tmp_path / "d.json", _contract(objet="Lot 1"), _contract(objet="Lot 2"))
+    _, fourth = _merged(tmp_path, three, four)
+    codes = {(w.position, w.note.code) for w in fourth.warnings}
+    assert ("/marches/1", "decp_merged_across_files") in codes
+    assert ("/marches/1", "decp_same_id") not in codes
 
 
 def test_members_of_one_zip_are_merged_like_files(tmp_path: Path) -> None:

@@ -32,8 +32,10 @@ from vigie.sources.files import Limits, sha256_file
 from vigie.sources.records import Note, Party, ProcurementRecord, ReadResult, Warning_
 
 DIALECTS: dict[str, Dialect] = {decp.FORMAT: decp.DIALECT, decp_v2.FORMAT: decp_v2.DIALECT}
-_REBUILT = frozenset({"decp_modified_amount", "decp_modified_suppliers"})
+_REBUILT = frozenset({"decp_modified_amount", "decp_modified_suppliers", "decp_same_id"})
 """Warnings the merge gives again for the records it rebuilds."""
+_GONE = frozenset({"decp_completed"})
+"""Warnings that go with a record merged away (the record it went to has its fields)."""
 
 Place = tuple[str, str]
 """Where a record is: source file (or zip member) and position."""
@@ -113,7 +115,7 @@ class _Merged:
     """The records of the shared contracts, each with the result of its first version; the
     warnings to add to each result; where each record merged away went, by result."""
 
-    records: list[tuple[int, ProcurementRecord]]
+    records: dict[int, dict[Place, ProcurementRecord]]
     warnings: dict[int, list[Warning_]]
     moved: dict[int, dict[Place, Place]]
 
@@ -130,8 +132,9 @@ def _fold_across(folded: Sequence[_Folded], stored: Sequence[ReadResult]) -> _Me
         if index is None or first is None:
             book.add(record, mods)
             home.append(number)
-            if first is not None and first.source_file != record.source_file:
-                note = Note.of("decp_same_id", of=_shown(first))
+            if first is not None:  # a lot: noted as reading one file notes it
+                same = first.source_file == record.source_file
+                note = Note.of("decp_same_id", of=first.position if same else _shown(first))
                 warnings[number].append(Warning_(record.source_file, record.position, note))
             continue
         completed = book.merge(index, record, mods)
@@ -143,7 +146,9 @@ def _fold_across(folded: Sequence[_Folded], stored: Sequence[ReadResult]) -> _Me
         record = records[index]
         warnings[home[index]].append(Warning_(record.source_file, record.position, note))
     names = _known_names(stored)
-    merged = [(n, _named(r, names)) for n, r in zip(home, records, strict=True)]
+    merged: dict[int, dict[Place, ProcurementRecord]] = defaultdict(dict)
+    for number, record in zip(home, records, strict=True):
+        merged[number][(record.source_file, record.position)] = _named(record, names)
     return _Merged(merged, warnings, moved)
 
 
@@ -157,7 +162,7 @@ def _rewritten(
     """The result's records of the shared contracts replaced by the merged ones it holds (in
     place), each record merged away replaced by a warning saying where it went; the notes of
     modifications given again by the merge."""
-    mine = {(r.source_file, r.position): r for n, r in merged.records if n == number}
+    mine = dict(merged.records.get(number, {}))
     moved = merged.moved.get(number, {})
     replaced: set[Place] = set()
     records: list[ProcurementRecord] = []
@@ -171,14 +176,19 @@ def _rewritten(
         if at in mine:
             records.append(mine.pop(at))
             continue
-        source, position = moved.get(at, ("?", "?"))
+        if at not in moved:  # not found again (cannot happen with unique places): kept
+            records.append(record)
+            continue
+        source, position = moved[at]
         note = Note.of("decp_merged_across_files", of=position, file=source)
         added.append(Warning_(record.source_file, record.position, note))
     records.extend(mine.values())
+    gone = moved.keys()
     warnings = [
         w
         for w in result.warnings
-        if w.note.code not in _REBUILT or (w.source_file, w.position) not in replaced
+        if not (w.note.code in _REBUILT and (w.source_file, w.position) in replaced)
+        and not (w.note.code in _GONE and (w.source_file, w.position) in gone)
     ]
     warnings.extend(merged.warnings.get(number, ()))
     return dataclasses.replace(result, records=records, warnings=warnings + added)

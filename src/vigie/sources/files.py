@@ -104,14 +104,26 @@ def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | Membe
             note = Note.of("zip_too_many_members", n=len(infos), limit=limits.max_members)
             yield MemberError(label, note)
             return
+        seen: set[str] = set()
         for info in infos:
-            member_label = f"{label}!{info.filename}"
+            member_label = _unique(f"{label}!{info.filename}", seen)
             if info.flag_bits & 0x1:
                 yield MemberError(member_label, Note.of("zip_encrypted"))
             elif info.filename.lower().endswith(".zip"):
                 yield MemberError(member_label, Note.of("zip_nested"))
             else:
                 yield _read_member(archive, info, member_label, limits)
+
+
+def _unique(label: str, seen: set[str]) -> str:
+    """``label``, or ``label#2``, ``#3``... when a zip holds several members of one name (so
+    that their records keep positions of their own)."""
+    found, number = label, 1
+    while found in seen:
+        number += 1
+        found = f"{label}#{number}"
+    seen.add(found)
+    return found
 
 
 def _read_member(
