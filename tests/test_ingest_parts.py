@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -17,6 +20,7 @@ from typer.testing import CliRunner
 
 from vigie import ingest_parts
 from vigie.cli import app
+from vigie.ingest_worker import ORPHANED_EXIT, PartJob
 from vigie.pipeline import import_file
 from vigie.sources import Limits
 from vigie.sources.files import HashStoppedError
@@ -24,7 +28,7 @@ from vigie.sources.ocds import stream_ocds
 from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
 from vigie.sources.registry import ReaderSpec, reader_named
-from vigie.store import Workspace
+from vigie.store import ImportInfo, Workspace
 
 OCDS = Path(__file__).parent / "fixtures" / "ocds"
 SAMPLES = sorted(p.name for p in OCDS.glob("*release*.json"))
@@ -267,16 +271,80 @@ def test_a_failing_part_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_module_in_the_current_folder_does_not_shadow_the_parts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The parts do not put the current folder first on their import path: a ``json.py``
-    there does not break them."""
-    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
-    (tmp_path / "json.py").write_text("raise ImportError('shadowed')\n", encoding="utf-8")
+    """The parts do not put the current folder on their import path, even when the caller
+    has it (``''``, as in a notebook): a ``json.py``, ``msgspec.py`` or ``vigie`` folder there
+    does not break them."""
+    path = _mixed_file(tmp_path, monkeypatch)
+    for name in ("json.py", "msgspec.py"):
+        (tmp_path / name).write_text("raise ImportError('shadowed')\n", encoding="utf-8")
+    (tmp_path / "vigie").mkdir()
+    (tmp_path / "vigie" / "__init__.py").write_text("raise ImportError('shadowed')\n", "utf-8")
     monkeypatch.chdir(tmp_path)
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    monkeypatch.syspath_prepend("")
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         import_file(path, reader_named("ocds"), ws, Limits(), workers=2)
         assert ws.counts()["records"] > 0
+
+
+def _sleep_long(*args: Any) -> Any:
+    pids = os.environ.get("VIGIE_TEST_PIDS")
+    if pids:
+        with open(pids, "a", encoding="ascii") as handle:
+            handle.write(f"{os.getpid()}\n")
+    time.sleep(60)
+    raise TimeoutError("slept a minute")
+
+
+def test_a_worker_ends_when_its_caller_ends(tmp_path: Path) -> None:
+    """The worker's standard input is a pipe from the caller: closed (as when the caller is
+    killed), it ends the worker at once, whatever it was doing."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    info = ImportInfo("(part)", str(path), "ocds", 1, "ocds@test")
+    job = PartJob(_sleep_long, path, str(path), Limits(), Part(0, 2), tmp_path / "p.duckdb", info)
+    worker = ingest_parts._start(job, tmp_path)
+    assert worker.process.stdin is not None
+    time.sleep(1)
+    worker.process.stdin.close()
+    try:
+        code = worker.process.wait(30)
+    finally:
+        worker.stop()
+    assert code == ORPHANED_EXIT
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+def test_a_terminated_caller_stops_its_parts_and_removes_their_files(tmp_path: Path) -> None:
+    """SIGTERM while the parts read: the caller stops them, removes their files and ends."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    pids = tmp_path / "pids.txt"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from pathlib import Path; import test_ingest_parts as t; "
+        "from vigie import ingest_parts; from vigie.pipeline import import_file; "
+        "from vigie.sources import Limits; from vigie.store import Workspace; "
+        "ingest_parts.PARALLEL_MIN_BYTES = 0; "
+        "ws = Workspace.open(Path(sys.argv[2]) / 'w.duckdb'); "
+        "import_file(Path(sys.argv[3]), t._ocds_reading_parts_with(t._sleep_long), ws, "
+        "Limits(), workers=2)"
+    )
+    env = {**os.environ, "VIGIE_TEST_PIDS": str(pids)}
+    command = [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path), str(path)]
+    caller = subprocess.Popen(command, env=env)
+    try:
+        for _ in range(600):  # until both parts are reading
+            if pids.exists() and len(pids.read_text().split()) == 2:
+                break
+            time.sleep(0.1)
+        caller.send_signal(signal.SIGTERM)
+        assert caller.wait(60) == 128 + signal.SIGTERM
+    finally:
+        caller.kill()
+    for pid in map(int, pids.read_text().split()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not list(tmp_path.glob("vigie-parts-*"))
 
 
 def _end_quietly(*args: Any) -> Any:

@@ -542,3 +542,18 @@ def test_the_file_is_hashed_beside_the_reading_and_stopped_with_it(
     with pytest.raises(OSError, match="disk full"):
         stream_ocds(path, "m", Limits(), failing_sink)
     assert ended == ["stopped"]
+
+
+def test_a_caller_that_hashed_the_file_spares_the_reader_a_second_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _jsonl(tmp_path / "m.jsonl", [_release("ocds-a", "1", "2020-01-01")])
+    expected = sha256_file(path)
+
+    def hashed_again(*args: Any) -> str:
+        raise AssertionError("the file was hashed a second time")
+
+    monkeypatch.setattr(ocds_module, "sha256_file", hashed_again)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        assert import_file(path, reader_named("ocds"), ws, Limits()) == expected
+        assert ws.counts()["records"] == 1

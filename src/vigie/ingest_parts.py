@@ -2,8 +2,8 @@
 
 A reader that can read a file in parts (:attr:`~vigie.sources.registry.ReaderSpec.stream_part`)
 is run once per :class:`~vigie.sources.parts.Part`, each in a process of its own (a new
-interpreter that imports only what reading needs) writing to a workspace file of its own in a
-temporary folder beside the workspace; the parts are then
+interpreter that imports only what reading needs, :mod:`vigie.ingest_worker`) writing to a
+workspace file of its own in a temporary folder beside the workspace; the parts are then
 copied into the workspace in one transaction (:func:`vigie.store.parts.import_parts`). The
 result is the same as reading the file whole, in one process: the same records at the same
 positions, the same rejections and warnings, and counts that reconcile.
@@ -13,28 +13,27 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vigie.ingest_worker import WORKER_MAIN, PartJob, job_data
 from vigie.sources import Limits
 from vigie.sources.files import sha256_file
-from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
-from vigie.sources.registry import PartStreamFn, ReaderSpec
+from vigie.sources.registry import ReaderSpec
 from vigie.store import ImportInfo, Workspace
-from vigie.store.parts import PART_SHA256, WARNING_ORDER, WARNING_ORDER_TABLE, import_parts
+from vigie.store.parts import PART_SHA256, import_parts
 
 PARALLEL_MIN_BYTES = 256 << 20
 """Smaller files are read in one process: starting the others, and copying their parts,
@@ -65,17 +64,6 @@ def can_split(spec: ReaderSpec, path: Path, workers: int) -> bool:
     return path.stat().st_size >= PARALLEL_MIN_BYTES and spec.splittable(path)
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    stream: PartStreamFn
-    path: Path
-    label: str
-    limits: Limits
-    part: Part
-    database: Path
-    info: ImportInfo
-
-
 def import_in_parts(
     spec: ReaderSpec,
     path: Path,
@@ -98,11 +86,12 @@ def import_in_parts(
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
     stop = threading.Event()
     with (
+        _terminate_as_exit(),
         tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing,
     ):
         jobs = [
-            _Job(
+            PartJob(
                 spec.stream_part,
                 path,
                 label,
@@ -126,6 +115,30 @@ def import_in_parts(
         return info.sha256
 
 
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """While the parts run, a termination request (SIGTERM) ends this process as an exception
+    would: the parts are stopped and their files removed (by default the process would end at
+    once, leaving both). Only where no handler is set already, in the main thread."""
+    term = getattr(signal, "SIGTERM", None)
+    if (
+        term is None
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(term) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(term, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(term, signal.SIG_DFL)
+
+
 def _wanted(sha: Future[str], workspace: Workspace, key: str) -> bool | None:
     """Whether the file is to be imported: ``None`` while it is being hashed."""
     if not sha.done():
@@ -134,7 +147,7 @@ def _wanted(sha: Future[str], workspace: Workspace, key: str) -> bool | None:
 
 
 def _run(
-    jobs: list[_Job], progress: Callable[[int], None] | None, wanted: Callable[[], bool | None]
+    jobs: list[PartJob], progress: Callable[[int], None] | None, wanted: Callable[[], bool | None]
 ) -> int | None:
     """Run the jobs, one process each; return the units they read in all, or ``None`` when
     ``wanted()`` says the file is not to be imported after all (the processes are stopped)."""
@@ -197,6 +210,10 @@ class _Worker:
         return self.last_progress
 
     def stop(self) -> None:
+        """End the process if it still runs, and wait for it."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -206,24 +223,18 @@ class _Worker:
         self.process.wait()
 
 
-def _start(job: _Job, folder: Path) -> _Worker:
-    """Start the process reading ``job``'s part: a new interpreter that imports only what
-    reading needs (not the caller's main module), with the caller's import path."""
+def _start(job: PartJob, folder: Path) -> _Worker:
+    """Start the process reading ``job``'s part (see :mod:`vigie.ingest_worker`). Its
+    standard input is a pipe this process never writes to: when this process ends, however
+    it ends, the pipe closes and the worker ends too."""
     index = job.part.index
     files = [folder / f"part{index}.{name}" for name in ("job.json", "progress", "result.json")]
-    files[0].write_text(json.dumps(_job_data(job, files[1], files[2])), encoding="utf-8")
+    files[0].write_text(json.dumps(job_data(job, files[1], files[2])), encoding="utf-8")
     # -P: nothing of the current folder shadows a module; the caller's path is set from the
     # job file before anything is imported.
-    command = [sys.executable, *_interpreter_flags(), "-P", "-c", _WORKER_MAIN, str(files[0])]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    command = [sys.executable, *_interpreter_flags(), "-P", "-c", WORKER_MAIN, str(files[0])]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE)
     return _Worker(process, index, files[1], files[2])
-
-
-_WORKER_MAIN = (
-    "import json, sys; "
-    "sys.path[:] = json.loads(open(sys.argv[1], encoding='utf-8').read())['sys_path']; "
-    "from vigie.ingest_parts import read_part_main; read_part_main()"
-)
 
 
 def _interpreter_flags() -> list[str]:
@@ -231,81 +242,3 @@ def _interpreter_flags() -> list[str]:
     them to the processes it starts."""
     flags = getattr(subprocess, "_args_from_interpreter_flags", None)
     return list(flags()) if callable(flags) else []
-
-
-def _job_data(job: _Job, progress: Path, result: Path) -> dict[str, Any]:
-    stream = job.stream
-    return {
-        "sys_path": [entry for entry in sys.path if isinstance(entry, str)],
-        "stream": [stream.__module__, stream.__qualname__],
-        "path": str(job.path),
-        "label": job.label,
-        "limits": dataclasses.asdict(job.limits),
-        "part": [job.part.index, job.part.count],
-        "database": str(job.database),
-        "info": dataclasses.asdict(job.info),
-        "progress": str(progress),
-        "result": str(result),
-    }
-
-
-def read_part_main() -> None:
-    """Entry point of a process reading one part (see :func:`_start`): reads the job file
-    named on the command line and writes the result file; ends without running the
-    interpreter's shutdown (the result is written, nothing else is owed)."""
-    data = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    result: dict[str, Any]
-    try:
-        module, name = data["stream"]
-        stream: PartStreamFn = getattr(importlib.import_module(module), name)
-        job = _Job(
-            stream,
-            Path(data["path"]),
-            data["label"],
-            Limits(**data["limits"]),
-            Part(*data["part"]),
-            Path(data["database"]),
-            ImportInfo(**data["info"]),
-        )
-        result = {"units": _read_part(job, Path(data["progress"]))}
-    except BaseException as exc:  # reported to the parent, which stops the other parts
-        result = {"error": "".join(traceback.format_exception_only(exc)).strip()}
-    done = Path(data["result"])
-    partial = done.with_suffix(".partial")
-    partial.write_text(json.dumps(result), encoding="utf-8")
-    partial.replace(done)  # whole or absent: the parent reads it once the process ended
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0 if "units" in result else 1)
-
-
-def _read_part(job: _Job, progress_file: Path) -> int:
-    """Read one part of the file into the part's workspace file; return the units read."""
-
-    def report(n: int) -> None:
-        progress_file.write_text(str(n), encoding="ascii")
-
-    with Workspace.open(job.database) as part_workspace:
-        part_workspace.con.execute("SET threads TO 1")
-        part_workspace.con.execute(WARNING_ORDER_TABLE)
-        writer = part_workspace.begin_import(job.info)
-
-        def sink(batch: Batch) -> None:
-            first = writer.warned
-            writer.add(batch.records, batch.rejections, batch.warnings)
-            order = batch.warning_order
-            if not order:
-                return
-            part_workspace.tables.insert_columns(
-                WARNING_ORDER,
-                {
-                    "seq": list(range(first, first + len(order))),
-                    "line": [key[0] for key in order],
-                    "unit": [key[1] for key in order],
-                    "state": [key[2] for key in order],
-                },
-            )
-
-        summary = job.stream(job.path, job.label, job.limits, sink, report, job.part)
-        writer.commit(summary.units_read)
-    return summary.units_read

@@ -187,6 +187,7 @@ def import_file(
                     limits,
                     lambda b: writer.add(b.records, b.rejections, b.warnings),
                     (lambda n: progress(n, label)) if progress else None,
+                    sha256=sha,
                 )
                 writer.commit(summary.units_read)
             except BaseException:

@@ -134,6 +134,8 @@ def stream_ocds(
     sink: BatchSink,
     progress: ProgressFn | None = None,
     part: Part | None = None,
+    *,
+    sha256: str | None = None,
 ) -> StreamSummary:
     """Read an OCDS file, handing records, rejections and warnings to ``sink`` in batches.
 
@@ -145,7 +147,8 @@ def stream_ocds(
     With ``part`` (plain JSON lines only, see :func:`splittable`), only the processes of that
     part are read, and only the units they come from are counted: the parts of a file, read
     in separate processes, together give what the whole file gives. The summary's SHA-256 is
-    then empty (the caller knows the file's).
+    then empty (the caller knows the file's). A caller that has hashed the file gives its
+    ``sha256``; otherwise the file is hashed in a thread while it is read.
     """
     if part is not None and not plain_json_lines(path):
         raise ValueError(f"{path}: only a plain JSON-lines file is read in parts")
@@ -154,10 +157,11 @@ def stream_ocds(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing:
         # The file is hashed on another core while it is read (not for a part: the caller
         # hashes the file once for all its parts).
-        digest = hashing.submit(sha256_file, path, stop) if part is None else None
+        wanted = part is None and sha256 is None
+        digest = hashing.submit(sha256_file, path, stop) if wanted else None
         try:
             _read_file(reading, path, limits, progress)
-            sha256 = digest.result() if digest is not None else ""
+            sha256 = digest.result() if digest is not None else (sha256 or "")
         finally:
             stop.set()  # on failure or interruption, the hash ends at once too
     return StreamSummary(

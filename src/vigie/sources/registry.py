@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from vigie import __version__
 from vigie.sources import decp_v2, eforms, notices, ocds, tabular, ted
@@ -39,7 +40,24 @@ HEAD_BYTES = 1 << 16
 
 ReadFn = Callable[[Path, str | None, Limits | None], ReadResult]
 SniffFn = Callable[[bytes, str], bool]
-StreamFn = Callable[[Path, str, Limits, BatchSink, ProgressFn | None], StreamSummary]
+
+
+class StreamFn(Protocol):
+    """Reads a file batch by batch into ``sink``; ``sha256`` is the file's, when the caller
+    has it already (the reader then does not hash the file again)."""
+
+    def __call__(
+        self,
+        path: Path,
+        label: str,
+        limits: Limits,
+        sink: BatchSink,
+        progress: ProgressFn | None = None,
+        *,
+        sha256: str | None = None,
+    ) -> StreamSummary: ...
+
+
 PartStreamFn = Callable[[Path, str, Limits, BatchSink, ProgressFn | None, Part], StreamSummary]
 
 
