@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vigie.pipeline import ScreenOptions, ingest, merge_across_files, screen
-from vigie.sources import Limits, ReadResult, read_decp
+from vigie.sources import Limits, ReadResult, decp, read_decp
 from vigie.sources.decp_across import merge_contracts_across_files, shared_keys
+from vigie.sources.decp_merge import version_key
 from vigie.sources.decp_v2 import read_decp_v2
 from vigie.sources.sirene import load_sirene
 from vigie.store import Workspace
@@ -335,3 +336,28 @@ def test_decp_2_versions_keep_their_sirene_names(tmp_path: Path) -> None:
     (record,) = first.records
     assert (record.amount, record.buyer.name) == (1500.0, "SDIS BP")
     assert record.suppliers[0].name == "ORACLE FRANCE"
+
+
+def test_reading_again_finds_every_contract_by_its_key(decp_excerpt: Path, tmp_path: Path) -> None:
+    """The key is checked on each element before it is mapped: it must be the key of the
+    record reading gives (contracts and concessions, buyers by identifier or name)."""
+    concession = {
+        "id": "K1",
+        "autoriteConcedante": {"nom": "Commune sans SIRET"},
+        "concessionnaires": [{"id": "1", "denominationSociale": "Concessionnaire"}],
+        "valeurGlobale": 10,
+    }
+    both = _write(tmp_path / "both.json", _contract(), concession)
+    for path in (both, decp_excerpt):
+        _check_keys(path)
+
+
+def _check_keys(path: Path) -> None:
+    records = read_decp(path, str(path)).records
+    assert records
+    keys = frozenset(version_key(r) for r in records)
+    versions = decp.read_versions(path, str(path), Limits(), decp.DIALECT, keys)
+    assert {version_key(v.record) for v in versions} == keys
+    one = next(iter(keys))
+    again = decp.read_versions(path, str(path), Limits(), decp.DIALECT, {one})
+    assert again and {version_key(v.record) for v in again} == {one}

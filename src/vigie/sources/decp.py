@@ -33,13 +33,13 @@ from vigie.sources.decp_merge import (
     VersionBook,
     VersionKey,
     parse_modifications,
-    version_key,
 )
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
 from vigie.sources.records import (
     Classification,
     Note,
+    Party,
     ProcurementRecord,
     ReadResult,
     Rejection,
@@ -166,27 +166,41 @@ def read_versions(
             for element in elements:
                 if isinstance(element, BrokenElement):
                     break
-                version = _version(member.label, element, seen)
-                if version is not None and version_key(version.record) in keys:
+                version = _version(member.label, element, seen, keys)
+                if version is not None:
                     found.append(version)
     return found
 
 
-def _version(label: str, element: Element, seen: set[str]) -> Version | None:
+def _version(
+    label: str, element: Element, seen: set[str], keys: Collection[VersionKey]
+) -> Version | None:
+    """The element as a version, when its key is one of ``keys`` (checked first: most
+    elements are left before being hashed or mapped)."""
     value = element.value
     if not isinstance(value, dict):
         return None
-    content_hash = _content_hash(element)
-    if content_hash in seen:
-        return None
-    seen.add(content_hash)
     record_id = text(value.get("id"))
     if record_id is None:
         record_id = text(value.get("uid"))
     if record_id is None:
         return None
+    concession, buyer = _kind_and_buyer(value)
+    kind = "concession" if concession else "contract"
+    if (kind, buyer.id or buyer.name, record_id) not in keys:
+        return None
+    content_hash = _content_hash(element)
+    if content_hash in seen:
+        return None
+    seen.add(content_hash)
     record, mods = _to_record(label, element, record_id, content_hash, [])
     return Version(record, mods)
+
+
+def _kind_and_buyer(value: dict[str, Any]) -> tuple[bool, Party]:
+    """Whether the element is a concession, and its buyer (or granting authority)."""
+    concession = "concessionnaires" in value or "autoriteConcedante" in value
+    return concession, party(value.get("autoriteConcedante" if concession else "acheteur"), "SIRET")
 
 
 def _read_member(member: Member, result: ReadResult, dialect: Dialect) -> None:
@@ -284,8 +298,7 @@ def _to_record(
     """The record as first published (modifications not applied) and its modifications."""
     value: dict[str, Any] = element.value
     get = value.get
-    concession = "concessionnaires" in value or "autoriteConcedante" in value
-    buyer = party(get("autoriteConcedante" if concession else "acheteur"), "SIRET")
+    concession, buyer = _kind_and_buyer(value)
     if buyer.id is None and buyer.name is None:
         notes.append(Note.of("no_buyer"))
     raw_suppliers = get("concessionnaires" if concession else "titulaires")
