@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -509,3 +510,12 @@ def test_records_survive_the_migration_that_drops_keys(
             "JOIN record_suppliers s USING (file_sha256, source_file, position)"
         ).fetchall()
         assert rows == [("r1", 5.0, "ACME")]
+
+
+def test_note_parameters_are_read_back_whatever_json_they_hold() -> None:
+    from vigie.store.workspace import _note
+
+    assert _note("c", '{"n": 2, "text": "é"}').as_dict() == {"n": 2, "text": "é"}
+    huge = 123456789012345678901234567890  # beyond orjson's integers: the standard parser
+    assert _note("c", f'{{"n": {huge}}}').as_dict() == {"n": huge}
+    assert math.isnan(_note("c", '{"x": NaN}').as_dict()["x"])
