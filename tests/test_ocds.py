@@ -557,3 +557,16 @@ def test_a_caller_that_hashed_the_file_spares_the_reader_a_second_hash(
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         assert import_file(path, reader_named("ocds"), ws, Limits()) == expected
         assert ws.counts()["records"] == 1
+
+
+def test_integers_past_64_bits_stay_exact_in_packages_as_in_single_releases(
+    tmp_path: Path,
+) -> None:
+    """A numeric identifier past 64 bits is read exactly (not as a float) whether its release
+    is a line of its own (fast path) or inside a package (general path)."""
+    big = 123456789012345678901234567890
+    release = _release("ocds-big", "1", "2020-01-01", awards=[{"id": big}])
+    single = _jsonl(tmp_path / "single.jsonl", [release])
+    package = _jsonl(tmp_path / "package.jsonl", [{"uri": "u", "releases": [release]}])
+    ids = [[r.record_id for r in read_ocds(path).records] for path in (single, package)]
+    assert ids == [[f"ocds-big/award/{big}"]] * 2

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
+import msgspec
 import orjson
 
 from vigie.sources.files import Limits, MemberError, decode_text, iter_members
@@ -156,12 +157,18 @@ def _parses(line: bytes) -> bool:
     return True
 
 
+_GENERIC = msgspec.json.Decoder()
+
+
 def parse_json(data: bytes | str) -> Any:
-    """Parse JSON fast (orjson), falling back to the standard parser for what orjson refuses
-    (NaN, integers past 64 bits, lone surrogates). Raises ``ValueError`` when not JSON."""
+    """Parse JSON fast (msgspec), as the standard parser reads it: what msgspec refuses (NaN,
+    numbers past a float's range, lone surrogates, deep nesting) goes to the standard parser.
+    Not orjson: it reads integers past 64 bits as floats, so that an identifier
+    ``123456789012345678901234567890`` would become ``1.2345678901234568e+29``. Raises
+    ``ValueError`` when not JSON."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
+        return _GENERIC.decode(data)
+    except (msgspec.DecodeError, RecursionError):
         pass
     try:
         return json.loads(data)
