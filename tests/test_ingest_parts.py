@@ -347,6 +347,26 @@ def test_a_terminated_caller_stops_its_parts_and_removes_their_files(tmp_path: P
     assert not list(tmp_path.glob("vigie-parts-*"))
 
 
+@pytest.mark.skipif(os.name != "posix", reason="process ids checked on POSIX only")
+def test_part_folders_of_runs_killed_outright_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed outright (SIGKILL) leaves its folder of part files; the next run beside
+    the same workspace removes it, and only such folders (their process is gone)."""
+    path = _mixed_file(tmp_path, monkeypatch)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = tmp_path / f"vigie-parts-{ended.pid}-abc"
+    kept = [tmp_path / f"vigie-parts-{os.getpid()}-abc", tmp_path / "vigie-parts-notes"]
+    for folder in (stale, *kept):
+        folder.mkdir()
+        (folder / "part0.duckdb").write_bytes(b"x")
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        import_file(path, reader_named("ocds"), ws, Limits(), workers=2)
+    assert not stale.exists()
+    assert all(folder.exists() for folder in kept)
+
+
 def _end_quietly(*args: Any) -> Any:
     os._exit(0)  # a process that ends without a word
 

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def import_in_parts(
     stop = threading.Event()
     with (
         _terminate_as_exit(),
-        tempfile.TemporaryDirectory(prefix="vigie-parts-", dir=near) as tmp,
+        tempfile.TemporaryDirectory(prefix=_folder_prefix(near), dir=near) as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing,
     ):
         jobs = [
@@ -113,6 +114,33 @@ def import_in_parts(
         info = dataclasses.replace(provisional, sha256=digest)
         import_parts(workspace, info, [job.database for job in jobs], units)
         return info.sha256
+
+
+_PARTS_FOLDER = "vigie-parts-"
+
+
+def _folder_prefix(near: Path | None) -> str:
+    """The prefix of this run's folder of part files (``vigie-parts-<pid>-``), after removing
+    the folders that runs killed outright left beside the workspace (their process is gone)."""
+    for folder in (near or Path(tempfile.gettempdir())).glob(f"{_PARTS_FOLDER}*-*"):
+        owner = folder.name[len(_PARTS_FOLDER) :].split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return f"{_PARTS_FOLDER}{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this id runs (a reused id counts as alive: its folder stays).
+    Only asked on POSIX: elsewhere every folder stays (``os.kill`` would end the process)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 @contextlib.contextmanager
