@@ -22,7 +22,7 @@ from vigie import ingest_parts
 from vigie.cli import app
 from vigie.ingest_worker import ORPHANED_EXIT, PartJob
 from vigie.pipeline import import_file
-from vigie.sources import Limits
+from vigie.sources import Limits, files
 from vigie.sources.files import HashStoppedError
 from vigie.sources.ocds import stream_ocds
 from vigie.sources.ocds_stream import Batch
@@ -213,11 +213,17 @@ def test_import_in_processes_stores_what_one_process_stores(
     assert not list(tmp_path.glob("vigie-parts-*"))  # the part files are removed
 
 
-def test_a_failing_part_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("stream_part", "reason"),
+    [("_fail", "no such thing"), ("_end_quietly", "exit 0")],  # raising, or silent
+)
+def test_a_failing_part_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream_part: str, reason: str
+) -> None:
     path = _mixed_file(tmp_path, monkeypatch)
-    broken = _ocds_reading_parts_with(_fail)
+    broken = _ocds_reading_parts_with(globals()[stream_part])
     with Workspace.open(tmp_path / "w.duckdb") as ws:
-        with pytest.raises(ingest_parts.PartFailedError, match="no such thing"):
+        with pytest.raises(ingest_parts.PartFailedError, match=reason):
             import_file(path, broken, ws, Limits(), workers=2)
         assert ws.counts()["records"] == 0
         assert ws.imports() == []
@@ -258,7 +264,7 @@ def test_a_failing_part_stops_the_hashing(tmp_path: Path, monkeypatch: pytest.Mo
         ended.append("stopped" if stop.wait(30) else "ran out")
         raise HashStoppedError(str(target))
 
-    monkeypatch.setattr(ingest_parts, "sha256_file", slow_hash)
+    monkeypatch.setattr(files, "sha256_file", slow_hash)
     broken = _ocds_reading_parts_with(_fail)
     with (
         Workspace.open(tmp_path / "w.duckdb") as ws,
@@ -369,17 +375,6 @@ def test_part_folders_of_runs_killed_outright_are_removed(
 
 def _end_quietly(*args: Any) -> Any:
     os._exit(0)  # a process that ends without a word
-
-
-def test_a_part_ending_without_its_result_is_a_failure(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = _mixed_file(tmp_path, monkeypatch)
-    quiet = _ocds_reading_parts_with(_end_quietly)
-    with Workspace.open(tmp_path / "w.duckdb") as ws:
-        with pytest.raises(ingest_parts.PartFailedError, match="exit 0"):
-            import_file(path, quiet, ws, Limits(), workers=2)
-        assert ws.counts()["records"] == 0
 
 
 def test_small_files_and_other_shapes_are_read_in_one_process(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from vigie.cli import app
 from vigie.pipeline import import_file, ingest, merge_processes_across_files
-from vigie.sources import Limits, ReadResult, ocds_stream
+from vigie.sources import Limits, ReadResult, files, ocds_stream
 from vigie.sources import ocds as ocds_module
 from vigie.sources.codes import INGEST_CODES
 from vigie.sources.files import HashStoppedError, sha256_file
@@ -538,7 +538,7 @@ def test_the_file_is_hashed_beside_the_reading_and_stopped_with_it(
     def failing_sink(batch: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(ocds_module, "sha256_file", slow_hash)
+    monkeypatch.setattr(files, "sha256_file", slow_hash)
     with pytest.raises(OSError, match="disk full"):
         stream_ocds(path, "m", Limits(), failing_sink)
     assert ended == ["stopped"]
@@ -553,7 +553,7 @@ def test_a_caller_that_hashed_the_file_spares_the_reader_a_second_hash(
     def hashed_again(*args: Any) -> str:
         raise AssertionError("the file was hashed a second time")
 
-    monkeypatch.setattr(ocds_module, "sha256_file", hashed_again)
+    monkeypatch.setattr(files, "sha256_file", hashed_again)
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         assert import_file(path, reader_named("ocds"), ws, Limits()) == expected
         assert ws.counts()["records"] == 1

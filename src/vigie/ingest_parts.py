@@ -23,14 +23,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vigie.ingest_worker import WORKER_MAIN, PartJob, job_data
 from vigie.sources import Limits
-from vigie.sources.files import sha256_file
+from vigie.sources.files import hashing_meanwhile
 from vigie.sources.parts import Part
 from vigie.sources.registry import ReaderSpec
 from vigie.store import ImportInfo, Workspace
@@ -85,11 +85,10 @@ def import_in_parts(
     label = str(path)
     provisional = ImportInfo(PART_SHA256, label, spec.name, path.stat().st_size, spec.key)
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
-    stop = threading.Event()
     with (
         _terminate_as_exit(),
         tempfile.TemporaryDirectory(prefix=_folder_prefix(near), dir=near) as tmp,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing,
+        hashing_meanwhile(path) as sha,
     ):
         jobs = [
             PartJob(
@@ -103,12 +102,8 @@ def import_in_parts(
             )
             for index in range(workers)
         ]
-        sha = hashing.submit(sha256_file, path, stop)
-        try:
-            units = _run(jobs, progress, lambda: _wanted(sha, workspace, spec.key))
-            digest = sha.result()
-        finally:
-            stop.set()  # on failure or interruption, the hash ends at once too
+        units = _run(jobs, progress, lambda: _wanted(sha, workspace, spec.key))
+        digest = sha.result()
         if units is None:
             return digest
         info = dataclasses.replace(provisional, sha256=digest)

@@ -10,6 +10,8 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,20 @@ def sha256_file(path: Path, stop: threading.Event | None = None) -> str:
 
 class HashStoppedError(Exception):
     """Hashing a file was stopped before its end (see :func:`sha256_file`)."""
+
+
+@contextmanager
+def hashing_meanwhile(path: Path) -> Iterator[Future[str]]:
+    """Hash ``path`` (SHA-256) in a thread while the block runs, on another core; ask for the
+    result inside the block. Leaving the block early (an error, an interruption) stops the
+    hashing at once rather than waiting for the end of a large file."""
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as pool:
+        future = pool.submit(sha256_file, path, stop)
+        try:
+            yield future
+        finally:
+            stop.set()
 
 
 def iter_members(path: Path, label: str, limits: Limits) -> Iterator[Member | MemberError]:

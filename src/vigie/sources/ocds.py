@@ -12,14 +12,13 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigie.sources.files import Limits, sha256_file
+from vigie.sources.files import Limits, hashing_meanwhile
 from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, project, sort_key
@@ -153,17 +152,11 @@ def stream_ocds(
     if part is not None and not plain_json_lines(path):
         raise ValueError(f"{path}: only a plain JSON-lines file is read in parts")
     reading = _Reading(label, sink, part)
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-hash") as hashing:
-        # The file is hashed on another core while it is read (not for a part: the caller
-        # hashes the file once for all its parts).
-        wanted = part is None and sha256 is None
-        digest = hashing.submit(sha256_file, path, stop) if wanted else None
-        try:
-            _read_file(reading, path, limits, progress)
-            sha256 = digest.result() if digest is not None else (sha256 or "")
-        finally:
-            stop.set()  # on failure or interruption, the hash ends at once too
+    # Not for a part: the caller hashes the file once for all its parts.
+    wanted = part is None and sha256 is None
+    with hashing_meanwhile(path) if wanted else nullcontext(None) as digest:
+        _read_file(reading, path, limits, progress)
+        sha256 = digest.result() if digest is not None else (sha256 or "")
     return StreamSummary(
         label,
         sha256,
