@@ -176,13 +176,6 @@ def parse_json(data: bytes | str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
-def raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each non-blank line, read in large chunks; ``None`` for a line
-    over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept)."""
-    for number, view in line_views(handle):
-        yield number, None if view is None else bytes(view)
-
-
 _SPACES = frozenset(b" \t\r\n\x0b\x0c")
 _BLANK = memoryview(b"")
 """What :func:`_checked` gives for a blank line (not yielded)."""
@@ -191,8 +184,10 @@ _BLANK = memoryview(b"")
 def line_views(
     handle: IO[bytes],
 ) -> Iterator[tuple[int, memoryview | None]]:
-    """As :func:`raw_lines`, each line a view into the chunk read (copied only when it spans
-    two chunks): a view is valid until the next one is asked for, unless kept."""
+    """(line number, view) of each non-blank line, read in large chunks; ``None`` for a line
+    over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept). A view is
+    into the chunk read (a copy only when the line spans two chunks), valid until the next one
+    is asked for, unless kept."""
     number = 0
     pending: list[bytes] = []  # the start of a line that goes on in the next chunk
     pending_size = 0
