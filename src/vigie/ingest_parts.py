@@ -90,13 +90,15 @@ def import_in_parts(
         tempfile.TemporaryDirectory(prefix=_folder_prefix(near), dir=near) as tmp,
         hashing_meanwhile(path) as sha,
     ):
+        exchange = Path(tmp) / "first-pass"
+        exchange.mkdir()
         jobs = [
             PartJob(
                 spec.stream_part,
                 path,
                 label,
                 limits,
-                Part(index, workers),
+                Part(index, workers, str(exchange)),
                 Path(tmp) / f"part{index}.duckdb",
                 provisional,
             )

@@ -19,15 +19,17 @@ import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import vigie
 from vigie.sources import Limits
 from vigie.sources.ocds_stream import Batch
 from vigie.sources.parts import Part
-from vigie.sources.registry import PartStreamFn
 from vigie.store import ImportInfo, Workspace
 from vigie.store.parts import WARNING_ORDER, WARNING_ORDER_TABLE
+
+if TYPE_CHECKING:  # the registry imports every reader: a worker needs only its own
+    from vigie.sources.registry import PartStreamFn
 
 WORKER_MAIN = (
     "import json, pathlib, sys; "
@@ -70,7 +72,7 @@ def job_data(job: PartJob, progress: Path, result: Path) -> dict[str, Any]:
         "path": str(job.path),
         "label": job.label,
         "limits": dataclasses.asdict(job.limits),
-        "part": [job.part.index, job.part.count],
+        "part": [job.part.index, job.part.count, job.part.exchange],
         "database": str(job.database),
         "info": dataclasses.asdict(job.info),
         "progress": str(progress),

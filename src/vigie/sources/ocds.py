@@ -12,18 +12,17 @@ contract or award (:mod:`vigie.sources.ocds_map`).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vigie.sources.files import Limits, hashing_meanwhile
-from vigie.sources.ocds_fast import fast_ocid
+from vigie.sources.ocds_count import count_ocids
 from vigie.sources.ocds_map import Origin, process_records
-from vigie.sources.ocds_merge import merge, project, sort_key
+from vigie.sources.ocds_merge import merge, sort_key
 from vigie.sources.ocds_stream import (
-    PROGRESS_EVERY,
     Batch,
     BatchSink,
     Broken,
@@ -32,12 +31,11 @@ from vigie.sources.ocds_stream import (
     StreamSummary,
     Unit,
     iter_units,
-    line_units,
-    line_views,
     plain_json_lines,
 )
+from vigie.sources.ocds_units import unit_states
 from vigie.sources.ocds_values import shown
-from vigie.sources.parts import LINE_COUNTED, LINE_READ, Part
+from vigie.sources.parts import Part
 from vigie.sources.records import Note, ReadResult, Rejection, Warning_
 
 FORMAT = "ocds"
@@ -60,7 +58,6 @@ SNIFF_KEYS = tuple(
         "procurementMethod",
     )
 )
-_LINKED_ONLY = frozenset({"url", "date", "tag", "id"})
 _END = 1 << 62
 """The line key of what is given after the last line (processes emitted at the end)."""
 
@@ -243,48 +240,6 @@ def _take(reading: _Reading, unit: Unit, seq: int) -> int:
     return seq
 
 
-def unit_states(unit: Unit) -> list[tuple[str, dict[str, Any]]] | Note:
-    """The projected release states a unit brings, with their ocid, or why it is rejected."""
-    value = unit.value
-    if unit.projected:
-        ocid = _ocid(value)
-        return [(ocid, value)] if ocid else Note.of("ocds_no_ocid")
-    if not isinstance(value, dict):
-        return Note.of("not_object", kind=type(value).__name__)
-    compiled = value.get("compiledRelease")
-    if isinstance(compiled, dict):
-        ocid = _ocid(compiled) or _ocid(value)
-        return [(ocid, project(compiled))] if ocid else Note.of("ocds_no_ocid")
-    releases = value.get("releases")
-    if isinstance(releases, list):
-        return _record_states(value, releases)
-    ocid = _ocid(value)
-    return [(ocid, project(value))] if ocid else Note.of("ocds_no_ocid")
-
-
-def _record_states(
-    record: Mapping[str, Any], releases: list[Any]
-) -> list[tuple[str, dict[str, Any]]] | Note:
-    """A record without compiled release: its embedded releases (links give nothing to read)."""
-    embedded = [r for r in releases if isinstance(r, dict) and set(r) - _LINKED_ONLY]
-    if not embedded:
-        return Note.of("ocds_linked_only")
-    ocid = _ocid(record)
-    found = [((_ocid(r) or ocid), project(r)) for r in embedded]
-    if not all(o for o, _ in found):
-        return Note.of("ocds_no_ocid")
-    return [(str(o), s) for o, s in found]
-
-
-def _ocid(value: Mapping[str, Any]) -> str | None:
-    ocid = value.get("ocid")
-    if isinstance(ocid, str) and ocid.strip():
-        return ocid.strip()
-    if isinstance(ocid, int) and not isinstance(ocid, bool):
-        return str(ocid)
-    return None
-
-
 def _emit_processes(reading: _Reading) -> None:
     for number, (ocid, entries) in enumerate(_drain(reading.groups)):
         reading.at = (_END, number, 0)
@@ -310,60 +265,6 @@ def _half(progress: ProgressFn | None, offset: int) -> ProgressFn | None:
         return None
     report = progress
     return lambda n: report(offset + n // 2)
-
-
-@dataclass(frozen=True, slots=True)
-class OcidCounts:
-    """What the first pass over a JSON-lines file found (see :func:`count_ocids`)."""
-
-    counts: dict[str, int]
-    lines: bytearray | None
-    """For a part: how it reads each line (``lines[n]``, see :func:`_line_mark`)."""
-
-
-def count_ocids(
-    path: Path, label: str, progress: ProgressFn | None = None, part: Part | None = None
-) -> OcidCounts:
-    """First pass over a JSON-lines file: how many releases each ocid has, so that a process
-    can be emitted (and forgotten) as soon as its last release is read. For a ``part``, only
-    its ocids are counted, and the lines holding a single release of another part are marked
-    to be skipped."""
-    counts: dict[str, int] = {}
-    wanted = bytearray() if part is not None else None
-    with path.open("rb") as handle:
-        for number, view in line_views(handle):
-            if progress and number % PROGRESS_EVERY == 0:
-                progress(handle.tell())
-            ocid = fast_ocid(view) if view is not None else None
-            keys = [ocid.strip()] if ocid is not None else _line_ocids(view, label, number)
-            if wanted is not None and part is not None:
-                wanted.extend(b"\x03" * (number + 1 - len(wanted)))
-                wanted[number] = _line_mark(part, number, keys[0] if ocid is not None else "")
-            for key in keys:
-                if part is None or part.holds(key):
-                    counts[key] = counts.get(key, 0) + 1
-    return OcidCounts(counts, wanted)
-
-
-def _line_mark(part: Part, number: int, key: str) -> int:
-    """How a part reads a line (see :func:`~vigie.sources.ocds_stream.iter_units`): a single
-    release is read by the part of its process only; any other line (a package, a broken
-    line, a blank ocid) by every part, its file-level counts kept by the part that owns it."""
-    if key:
-        return LINE_READ | LINE_COUNTED if part.holds(key) else 0
-    return LINE_READ | LINE_COUNTED if part.owns_line(number) else LINE_READ
-
-
-def _line_ocids(raw: memoryview | None, label: str, number: int) -> list[str]:
-    """The ocid of every release state a line brings (read by the general path)."""
-    if raw is None:
-        return []
-    found: list[str] = []
-    for item in line_units(bytes(raw), label, number)[0]:
-        states = unit_states(item) if isinstance(item, Unit) else None
-        if isinstance(states, list):
-            found.extend(ocid for ocid, _ in states)
-    return found
 
 
 def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]]:

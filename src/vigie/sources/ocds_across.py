@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from vigie.sources.files import Limits
-from vigie.sources.ocds import unit_states
 from vigie.sources.ocds_fast import fast_ocid
 from vigie.sources.ocds_map import Origin, process_records
 from vigie.sources.ocds_merge import merge, sort_key
@@ -33,6 +32,7 @@ from vigie.sources.ocds_stream import (
     line_views,
     plain_json_lines,
 )
+from vigie.sources.ocds_units import unit_states
 from vigie.sources.parts import LINE_COUNTED, LINE_READ
 from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
 

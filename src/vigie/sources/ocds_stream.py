@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import ijson
 import msgspec
@@ -181,13 +181,22 @@ _BLANK = memoryview(b"")
 """What :func:`_checked` gives for a blank line (not yielded)."""
 
 
+class ByteReader(Protocol):
+    """What :func:`line_views` reads from: a binary file, or a range of one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def line_views(
-    handle: IO[bytes],
+    handle: ByteReader, *, at_start: bool = True
 ) -> Iterator[tuple[int, memoryview | None]]:
     """(line number, view) of each non-blank line, read in large chunks; ``None`` for a line
     over :data:`MAX_LINE_BYTES` (the rest of which is skipped without being kept). A view is
     into the chunk read (a copy only when the line spans two chunks), valid until the next one
-    is asked for, unless kept."""
+    is asked for, unless kept. ``at_start``: the handle is at the start of the file (a
+    byte-order mark is then dropped from the first line); otherwise, at the start of a line
+    further on, lines being numbered from there."""
+    bom_line = 1 if at_start else 0
     number = 0
     pending: list[bytes] = []  # the start of a line that goes on in the next chunk
     pending_size = 0
@@ -198,7 +207,7 @@ def line_views(
             if not skipping:
                 number += 1
                 line = memoryview(b"".join((*pending, chunk[:end])))
-                if (checked := _checked(number, line)) is not _BLANK:
+                if (checked := _checked(number, line, bom_line)) is not _BLANK:
                     yield number, checked
             pending, pending_size, skipping = [], 0, False
             start, end = end + 1, chunk.find(b"\n", end + 1)
@@ -206,7 +215,7 @@ def line_views(
         while end >= 0:
             number += 1
             line = view[start:end]
-            if (checked := _checked(number, line)) is not _BLANK:
+            if (checked := _checked(number, line, bom_line)) is not _BLANK:
                 yield number, checked
             start, end = end + 1, chunk.find(b"\n", end + 1)
         if skipping or start == len(chunk):
@@ -219,16 +228,17 @@ def line_views(
             pending, pending_size, skipping = [], 0, True
     if pending and not skipping:
         line = memoryview(b"".join(pending))
-        if (checked := _checked(number + 1, line)) is not _BLANK:
+        if (checked := _checked(number + 1, line, bom_line)) is not _BLANK:
             yield number + 1, checked
 
 
-def _checked(number: int, line: memoryview) -> memoryview | None:
-    """The line to yield: itself, without a first line's byte-order mark, ``None`` when too
-    long, or :data:`_BLANK` when it holds only spaces (not yielded)."""
+def _checked(number: int, line: memoryview, bom_line: int) -> memoryview | None:
+    """The line to yield: itself, without the file's first line's byte-order mark (line
+    ``bom_line``), ``None`` when too long, or :data:`_BLANK` when it holds only spaces (not
+    yielded)."""
     if len(line) > MAX_LINE_BYTES:
         return None
-    if number == 1 and line[:3].tobytes() == codecs.BOM_UTF8:
+    if number == bom_line and line[:3].tobytes() == codecs.BOM_UTF8:
         line = line[3:]
     if not line or (line[0] in _SPACES and not bytes(line).strip()):
         return _BLANK

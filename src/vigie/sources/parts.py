@@ -18,10 +18,17 @@ class Part:
     A part holds the contracting processes whose key (an OCDS ``ocid``) hashes to ``index``,
     so that every release of a process is merged in the same part; what has no key (a broken
     line) belongs to the part its line number falls in.
+
+    ``exchange``: a folder shared by all the parts of one reading, which then run at once
+    (:mod:`vigie.ingest_parts` starts them together and stops them all when one fails): each
+    makes the first pass over one range of the file only and leaves there what it found for
+    the others (:mod:`vigie.sources.ocds_count`). Without it, each part makes the whole first
+    pass itself and needs no other.
     """
 
     index: int
     count: int
+    exchange: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.index < self.count:
@@ -29,8 +36,13 @@ class Part:
 
     def holds(self, key: str) -> bool:
         """Whether the process with this key is read in this part."""
-        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.count == self.index
+        return part_of(key, self.count) == self.index
 
     def owns_line(self, line: int) -> bool:
         """Whether what line ``line`` brings without a key is reported by this part."""
         return line % self.count == self.index
+
+
+def part_of(key: str, count: int) -> int:
+    """The index of the part, of ``count``, that holds the process with this key."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
