@@ -211,6 +211,9 @@ def test_import_in_processes_stores_what_one_process_stores(
     assert parallel.con.execute(counts).fetchall() == serial.con.execute(counts).fetchall()
     assert parallel.counts() == serial.counts()
     assert not list(tmp_path.glob("vigie-parts-*"))  # the part files are removed
+    order = "SELECT current_setting('preserve_insertion_order')"
+    assert parallel.con.execute(order).fetchone() == (True,)  # restored after the copy
+    assert not list((tmp_path).glob("**/first-pass"))
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,14 @@ from vigie.sources.decp_merge import (
     VersionKey,
     parse_modifications,
 )
-from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
+from vigie.sources.files import (
+    Limits,
+    Member,
+    MemberError,
+    decode_text,
+    hashing_meanwhile,
+    iter_members,
+)
 from vigie.sources.jsonscan import BrokenElement, Element, JsonShapeError, find_array, iter_elements
 from vigie.sources.records import (
     Classification,
@@ -96,13 +103,15 @@ def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dia
     """Read a DECP JSON file (or zip) whose elements the dialect locates in each member."""
     limits = limits or Limits()
     label = label or str(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, dialect.format)
-    for member in iter_members(path, label, limits):
-        if isinstance(member, MemberError):
-            result.rejections.append(Rejection(member.label, "(file)", member.note))
-        else:
-            with _collector_paused():
-                _read_member(member, result, dialect)
+    result = ReadResult(label, "", path.stat().st_size, dialect.format)
+    with hashing_meanwhile(path) as sha:  # on another core
+        for member in iter_members(path, label, limits):
+            if isinstance(member, MemberError):
+                result.rejections.append(Rejection(member.label, "(file)", member.note))
+            else:
+                with _collector_paused():
+                    _read_member(member, result, dialect)
+        result.sha256 = sha.result()
     return result
 
 

@@ -10,9 +10,12 @@ one, their counts added.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from vigie.store.workspace import ImportInfo, Workspace
 
@@ -42,17 +45,8 @@ def import_parts(
             aliases.append(f"vigie_part{index}")
         writer = workspace.begin_import(info)
         try:
-            for table in _COPIED:
-                columns = _columns(workspace, table)
-                listed, selected = ", ".join(columns), ", ".join(_keyed(columns, ""))
-                union = " UNION ALL ".join(
-                    f"SELECT {selected} FROM {alias}.{table} WHERE file_sha256 = ?"
-                    for alias in aliases
-                )
-                con.execute(
-                    f"INSERT INTO {table} ({listed}) {union}",
-                    [info.sha256, PART_SHA256] * len(aliases),
-                )
+            with _any_insertion_order(con):
+                _copy_rows(workspace, aliases, info.sha256)
             writer.rejected = _renumber(workspace, "rejections", aliases, info.sha256)
             writer.warned = _renumber(workspace, "warnings", aliases, info.sha256)
             writer.warned += _file_warnings(workspace, aliases, info.sha256, writer.warned)
@@ -63,6 +57,32 @@ def import_parts(
     finally:
         for alias in aliases:
             con.execute(f"DETACH {alias}")
+
+
+def _copy_rows(workspace: Workspace, aliases: Sequence[str], sha: str) -> None:
+    """Copy the records, suppliers and codes of every part, under the file's SHA-256."""
+    for table in _COPIED:
+        columns = _columns(workspace, table)
+        listed, selected = ", ".join(columns), ", ".join(_keyed(columns, ""))
+        union = " UNION ALL ".join(
+            f"SELECT {selected} FROM {alias}.{table} WHERE file_sha256 = ?" for alias in aliases
+        )
+        workspace.con.execute(
+            f"INSERT INTO {table} ({listed}) {union}", [sha, PART_SHA256] * len(aliases)
+        )
+
+
+@contextmanager
+def _any_insertion_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB insert rows in any order, in parallel (about a tenth faster here): the
+    workspace is always read back with an ``ORDER BY``. The setting is restored after."""
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    before = bool(row[0]) if row else True
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {str(before).lower()}")
 
 
 def _renumber(workspace: Workspace, table: str, aliases: Sequence[str], sha: str) -> int:
