@@ -74,9 +74,12 @@ def _hostile_lines() -> list[bytes]:
     ]
     lines = [json.dumps(v, ensure_ascii=False).encode("utf-8") for v in values]
     lines.insert(3, b'{"ocid": "ocds-broken", "id": ')
-    lines.insert(5, json.dumps(_release("ocds-latin", "1", "2020", 7)).encode().replace(
-        b'"A"', b'"A\xe9"'
-    ))  # fmt: skip
+    # bytes that are not UTF-8 in both parts of 2 (ocds-latin in part 0, ocds-latin-2 in 1):
+    # the file-level count of repaired bytes is their sum
+    for at, ocid in ((5, "ocds-latin"), (9, "ocds-latin-2")):
+        lines.insert(at, json.dumps(_release(ocid, "1", "2020", 7)).encode().replace(
+            b'"A"', b'"A\xe9\xe8"'
+        ))  # fmt: skip
     lines.insert(7, b"")
     return lines
 

@@ -129,8 +129,7 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
         for source, code, params in rows:
             found = merged.setdefault((str(source), str(code)), {})
             for key, value in json.loads(params).items():
-                both_counts = isinstance(value, int) and isinstance(found.get(key), int)
-                found[key] = found[key] + value if both_counts else found.get(key, value)
+                found[key] = _summed(found[key], value) if key in found else value
     for offset, ((source, code), params) in enumerate(merged.items()):
         text = json.dumps(params, ensure_ascii=False)
         workspace.con.execute(
@@ -139,6 +138,15 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
             [sha, first_seq + offset, source, _FILE_LEVEL, code, text],
         )
     return len(merged)
+
+
+def _summed(first: Any, second: Any) -> Any:
+    """Two parts' values of a file-level warning's parameter: counts (decimal text, as notes
+    keep their parameters) are added, anything else is the first part's."""
+    counts = isinstance(first, str) and isinstance(second, str)
+    if counts and first.isdecimal() and second.isdecimal():
+        return str(int(first) + int(second))
+    return first
 
 
 def _keyed(columns: Sequence[str], prefix: str) -> list[str]:
