@@ -519,3 +519,14 @@ def test_note_parameters_are_read_back_whatever_json_they_hold() -> None:
     huge = 123456789012345678901234567890  # beyond orjson's integers: the standard parser
     assert _note("c", f'{{"n": {huge}}}').as_dict() == {"n": huge}
     assert math.isnan(_note("c", '{"x": NaN}').as_dict()["x"])
+
+
+def test_note_parameters_that_orjson_refuses_are_stored_and_read_back() -> None:
+    from vigie.store.inserts import params_json
+    from vigie.store.workspace import _note
+
+    huge = 123456789012345678901234567890
+    for values in ({"n": huge}, {"t": "é « x »", "n": "3"}, {}):
+        assert _note("c", params_json(values)).as_dict() == values
+    # a lone surrogate cannot be stored as UTF-8: it is replaced
+    assert _note("c", params_json({"t": "a\ud800b"})).as_dict() == {"t": "a\ufffdb"}

@@ -32,6 +32,7 @@ from vigie.ingest_worker import WORKER_MAIN, PartJob, job_data
 from vigie.sources import Limits
 from vigie.sources.files import hashing_meanwhile
 from vigie.sources.parts import Part
+from vigie.sources.records import path_label
 from vigie.sources.registry import ReaderSpec
 from vigie.store import ImportInfo, Workspace
 from vigie.store.parts import PART_SHA256, import_parts
@@ -82,7 +83,7 @@ def import_in_parts(
     :class:`PartFailedError` when a process fails (nothing is stored then)."""
     if spec.stream_part is None:
         raise ValueError(f"{spec.name} does not read files in parts")
-    label = str(path)
+    label = path_label(path)
     provisional = ImportInfo(PART_SHA256, label, spec.name, path.stat().st_size, spec.key)
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
     with (

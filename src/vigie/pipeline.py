@@ -31,7 +31,7 @@ from vigie.sources.files import sha256_file
 from vigie.sources.ocds import FORMAT as OCDS_FORMAT
 from vigie.sources.ocds_across import Release, read_releases
 from vigie.sources.ocds_across import merge_across_files as merge_ocds_across_files
-from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_
+from vigie.sources.records import Note, ProcurementRecord, Rejection, Warning_, path_label
 from vigie.sources.registry import READERS, ReaderSpec, detect_format, input_suffixes, reader_named
 from vigie.sources.taxonomy import categorize_records, category_totals
 from vigie.store import ImportInfo, RunRecord, Workspace
@@ -128,14 +128,14 @@ def ingest(
     results = []
     for path in paths:
         if progress:
-            progress(done, total, str(path))
+            progress(done, total, path_label(path))
         spec = forced or detect_format(path, readers, limits)
         if isinstance(spec, Note):
             results.append(_unreadable(path, spec))
         else:
             report = _offset(progress, done, total)
             sha = import_file(path, spec, workspace, limits, report, workers)
-            results.append(workspace.load(sha, str(path)))
+            results.append(workspace.load(sha, path_label(path)))
         done += path.stat().st_size
     if progress:
         progress(total, total, "")
@@ -152,8 +152,9 @@ def _offset(progress: ProgressHook | None, done: int, total: int) -> Callable[[i
 
 def _unreadable(path: Path, note: Note) -> ReadResult:
     """The result for a file that no reader recognises: one rejection."""
-    result = ReadResult(str(path), sha256_file(path), path.stat().st_size, "unknown")
-    result.rejections.append(Rejection(str(path), "(file)", note))
+    label = path_label(path)
+    result = ReadResult(label, sha256_file(path), path.stat().st_size, "unknown")
+    result.rejections.append(Rejection(label, "(file)", note))
     return result
 
 
@@ -168,7 +169,7 @@ def import_file(
     """Import one file with ``spec`` (streamed batch by batch when the reader can; read in
     ``workers`` processes at once when it is large and the reader can read it in parts)
     unless this content was already imported by this reader version; return its SHA-256."""
-    label = str(path)
+    label = path_label(path)
     if can_split(spec, path, workers):
         report = (lambda n: progress(n, label)) if progress else None
         return import_in_parts(spec, path, workspace, limits, workers, report)

@@ -51,6 +51,7 @@ from vigie.sources.records import (
     ReadResult,
     Rejection,
     Warning_,
+    path_label,
 )
 
 __all__ = [
@@ -102,7 +103,7 @@ def read_decp(path: Path, label: str | None = None, limits: Limits | None = None
 def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dialect) -> ReadResult:
     """Read a DECP JSON file (or zip) whose elements the dialect locates in each member."""
     limits = limits or Limits()
-    label = label or str(path)
+    label = label or path_label(path)
     result = ReadResult(label, "", path.stat().st_size, dialect.format)
     with hashing_meanwhile(path) as sha:  # on another core
         for member in iter_members(path, label, limits):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigie.sources.records import Note
+from vigie.sources.records import Note, storable
 
 CHUNK = 1 << 20
 
@@ -122,7 +122,7 @@ def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | Membe
             return
         seen: set[str] = set()
         for info in infos:
-            member_label = _unique(f"{label}!{info.filename}", seen)
+            member_label = _unique(f"{label}!{storable(info.filename)}", seen)
             if info.flag_bits & 0x1:
                 yield MemberError(member_label, Note.of("zip_encrypted"))
             elif info.filename.lower().endswith(".zip"):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from vigie.sources.files import CHUNK, Limits, Member, MemberError, iter_members
-from vigie.sources.records import Note
+from vigie.sources.records import Note, storable
 
 _TAR_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, ValueError)
 
@@ -49,7 +49,7 @@ def _iter_tar(
         if not info.isfile():
             continue  # directories and links hold no notice
         count += 1
-        member_label = f"{label}!{info.name}"
+        member_label = f"{label}!{storable(info.name)}"
         if count > limits.max_members:
             note = Note.of(
                 "zip_too_many_members", n=f">{limits.max_members}", limit=limits.max_members

@@ -13,7 +13,7 @@ from pathlib import Path
 from vigie.sources import eforms, ted
 from vigie.sources.files import Limits, MemberError, sha256_file
 from vigie.sources.notice_files import iter_notice_members
-from vigie.sources.records import ReadResult, Rejection
+from vigie.sources.records import ReadResult, Rejection, path_label
 
 FORMAT = "ted-notices"
 SNIFF_BYTES = 4096
@@ -29,7 +29,7 @@ def sniff(head: bytes, name: str) -> bool:
 def read_notices(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read every notice of ``path`` (a notice, a zip or a tar package) with its schema's reader."""
     limits = limits or Limits()
-    label = label or str(path)
+    label = label or path_label(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):

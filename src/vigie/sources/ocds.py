@@ -36,7 +36,7 @@ from vigie.sources.ocds_stream import (
 from vigie.sources.ocds_units import unit_states
 from vigie.sources.ocds_values import shown
 from vigie.sources.parts import Part
-from vigie.sources.records import Note, ReadResult, Rejection, Warning_
+from vigie.sources.records import Note, ReadResult, Rejection, Warning_, path_label
 
 FORMAT = "ocds"
 VERSION = "2"
@@ -275,13 +275,13 @@ def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]
 
 def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read an OCDS file into memory (see :func:`stream_ocds` for large files)."""
-    result = ReadResult(label or str(path), "", 0, FORMAT)
+    result = ReadResult(label or path_label(path), "", 0, FORMAT)
 
     def collect(batch: Batch) -> None:
         result.records.extend(batch.records)
         result.rejections.extend(batch.rejections)
         result.warnings.extend(batch.warnings)
 
-    summary = stream_ocds(path, label or str(path), limits or Limits(), collect)
+    summary = stream_ocds(path, label or path_label(path), limits or Limits(), collect)
     result.sha256, result.size, result.units_read = summary.sha256, summary.size, summary.units_read
     return result

@@ -34,7 +34,7 @@ from vigie.sources.ocds_stream import (
 )
 from vigie.sources.ocds_units import unit_states
 from vigie.sources.parts import LINE_COUNTED, LINE_READ
-from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_
+from vigie.sources.records import Note, ProcurementRecord, ReadResult, Warning_, storable
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -181,5 +181,5 @@ def _rewritten(result: ReadResult, file: _File | None) -> ReadResult:
 
 def _of_process(record: ProcurementRecord, ocid: str) -> bool:
     if record.process_id is not None:
-        return record.process_id == ocid
+        return record.process_id == storable(ocid)
     return record.record_id == ocid or record.record_id.startswith(ocid + "/")

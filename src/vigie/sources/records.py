@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` with its lone surrogates replaced by U+FFFD: they come from JSON escapes such
+    as ``\\ud800`` and from file names whose bytes are not valid in the file system's
+    encoding, and cannot be stored or written as UTF-8."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def path_label(path: Path) -> str:
+    """How a file is named in records, rejections and reports: its path, storable."""
+    return storable(str(path))
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from vigie.sources.decp import read_decp
 from vigie.sources.files import Limits, MemberError
 from vigie.sources.ocds_stream import BatchSink, ProgressFn, StreamSummary
 from vigie.sources.parts import Part
-from vigie.sources.records import Note, ReadResult
+from vigie.sources.records import Note, ReadResult, path_label
 from vigie.sources.sirene import SireneNames
 from vigie.sources.tabular_mapping import TabularMapping
 
@@ -198,9 +198,9 @@ def read_head(path: Path, limits: Limits | None = None) -> Head | MemberError:
     try:
         return _zip_head(path, limits or Limits())
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
-        return MemberError(str(path), Note.of("zip_unreadable", error=exc))
+        return MemberError(path_label(path), Note.of("zip_unreadable", error=exc))
     except Exception as exc:  # zlib.error, lzma.LZMAError on damaged members
-        return MemberError(str(path), Note.of("zip_corrupt", error=exc))
+        return MemberError(path_label(path), Note.of("zip_corrupt", error=exc))
 
 
 def _zip_head(path: Path, limits: Limits) -> Head | MemberError:
@@ -208,7 +208,7 @@ def _zip_head(path: Path, limits: Limits) -> Head | MemberError:
         infos = [i for i in archive.infolist() if not i.filename.endswith("/")]
         if len(infos) > limits.max_members:
             note = Note.of("zip_too_many_members", n=len(infos), limit=limits.max_members)
-            return MemberError(str(path), note)
+            return MemberError(path_label(path), note)
         if not infos:
             return Head(b"", path.name)
         if infos[0].flag_bits & 0x1:

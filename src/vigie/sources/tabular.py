@@ -20,7 +20,7 @@ from typing import Any
 
 from vigie.csvlimit import CSV_DEFAULT_FIELD_LIMIT, csv_field_limit
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
-from vigie.sources.records import Note, ReadResult, Rejection, Warning_
+from vigie.sources.records import Note, ReadResult, Rejection, Warning_, path_label
 from vigie.sources.tabular_mapping import MappingError, TabularMapping, load_mapping
 from vigie.sources.tabular_rows import Row, cell_text, resolve_columns, to_record
 from vigie.sources.xmlsafe import PROLOG_BYTES, prolog_declares_doctype
@@ -60,7 +60,7 @@ def read_tabular(
 ) -> ReadResult:
     """Read a CSV (plain or zipped) or XLSX file into records following ``mapping``."""
     limits = limits or Limits()
-    label = label or str(path)
+    label = label or path_label(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
     if _is_xlsx(path):
         note = _check_xlsx(path, limits)

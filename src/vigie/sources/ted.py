@@ -28,6 +28,7 @@ from vigie.sources.records import (
     ReadResult,
     Rejection,
     Warning_,
+    path_label,
 )
 from vigie.sources.xmlsafe import (
     XmlRefused,
@@ -57,7 +58,7 @@ def sniff(head: bytes, name: str) -> bool:
 def read_ted(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
     """Read a TED R2.0.9 XML notice (or a zip of notices) into records and rejections."""
     limits = limits or Limits()
-    label = label or str(path)
+    label = label or path_label(path)
     result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from vigie.store.inserts import params_json
 from vigie.store.workspace import ImportInfo, Workspace
 
 _COPIED = ("records", "record_suppliers", "record_classifications")
@@ -131,7 +132,7 @@ def _file_warnings(workspace: Workspace, aliases: Sequence[str], sha: str, first
             for key, value in json.loads(params).items():
                 found[key] = _summed(found[key], value) if key in found else value
     for offset, ((source, code), params) in enumerate(merged.items()):
-        text = json.dumps(params, ensure_ascii=False)
+        text = params_json(params)
         workspace.con.execute(
             "INSERT INTO warnings (file_sha256, seq, source_file, position, code, params) "
             "VALUES (?, ?, ?, ?, ?, ?)",

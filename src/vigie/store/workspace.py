@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import msgspec
 
 from vigie.sources.records import (
     Classification,
@@ -309,4 +310,8 @@ def _record_from_row(
 
 
 def _note(code: str, params: str) -> Note:
-    return Note(code, tuple(json.loads(params).items()))
+    try:  # msgspec: integers of any size kept exact, unlike orjson
+        values = msgspec.json.decode(params)
+    except (msgspec.DecodeError, UnicodeEncodeError):  # NaN, lone surrogates: the standard
+        values = json.loads(params)
+    return Note(code, tuple(values.items()))

@@ -1,0 +1,89 @@
+"""Text that cannot be stored as UTF-8 (lone surrogates) comes in three ways: a JSON escape
+such as ``\\ud800`` in a value read as is, a file name whose bytes are not valid in the file
+system's encoding, and a tar member's name. Each is stored with U+FFFD in its place: the
+import goes through, counts reconcile, and nothing crashes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vigie.cli import app
+from vigie.pipeline import ingest
+from vigie.sources import Limits
+from vigie.sources.records import Note
+from vigie.store import Workspace
+from vigie.store.inserts import params_json
+from vigie.store.workspace import _note
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
+_RELEASE = (
+    '{"ocid": "ocds-\\ud800x", "id": "1", "date": "2020-01-01", "tag": ["award"], '
+    '"awards": [{"id": "A", "value": {"amount": 1, "currency": "\\udc00EUR"}}]}'
+)
+
+
+def _reconciled(results: list) -> None:  # type: ignore[type-arg]
+    for result in results:
+        assert result.records_read == result.records_loaded + result.records_rejected
+
+
+def test_an_ocid_with_a_lone_surrogate_is_stored_with_a_replacement(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(_RELEASE + "\n" + _RELEASE.replace('"1"', '"2"') + "\n", encoding="utf-8")
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest([path], ws, Limits())
+        _reconciled(results)
+        (record,) = results[0].records  # both releases merged into one process
+        assert record.process_id == "ocds-\ufffdx"
+        assert "\ufffd" in record.record_id
+        for warning in results[0].warnings:  # the unknown currency's note, readable
+            assert all("\ud800" not in str(v) for _, v in warning.note.params)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"march\xe9s.json")  # Latin-1 bytes in a UTF-8 file system
+    try:
+        (folder / name).write_bytes((FIXTURES / "ocds" / "colombia-release.json").read_bytes())
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system refuses this name")
+    out = tmp_path / "out"
+    args = ["screen", str(folder), "-o", str(out), "-w", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    (shown,) = [f["path"] for f in summary["files"]]
+    assert shown.endswith("march\ufffds.json")
+    assert summary["records_read"] == summary["records_loaded"] + summary["records_rejected"]
+
+
+def test_a_tar_member_name_that_is_not_utf8_is_shown_with_a_replacement(tmp_path: Path) -> None:
+    notice = sorted((FIXTURES / "ted").rglob("*.xml"))[0].read_bytes()
+    path = tmp_path / "notices.tar.gz"
+    with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
+        info = tarfile.TarInfo("avis-\xe9t\xe9.xml")  # written as Latin-1 bytes
+        info.size = len(notice)
+        archive.addfile(info, io.BytesIO(notice))
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest([path], ws, Limits())
+    _reconciled(results)
+    labels = {r.source_file for r in results[0].records} | {
+        r.source_file for r in results[0].rejections
+    }
+    assert labels and all("\ufffd" in label for label in labels)
+
+
+def test_note_parameters_with_lone_surrogates_are_stored_with_replacements() -> None:
+    stored = params_json(Note.of("c", value="a\ud800b", n=3).as_dict())
+    assert _note("c", stored).as_dict() == {"value": "a\ufffdb", "n": "3"}
