@@ -87,3 +87,23 @@ def test_a_tar_member_name_that_is_not_utf8_is_shown_with_a_replacement(tmp_path
 def test_note_parameters_with_lone_surrogates_are_stored_with_replacements() -> None:
     stored = params_json(Note.of("c", value="a\ud800b", n=3).as_dict())
     assert _note("c", stored).as_dict() == {"value": "a\ufffdb", "n": "3"}
+
+
+def test_an_ocid_with_a_lone_surrogate_read_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts share their first pass through files: an ocid that is not valid UTF-8 text
+    goes through too, and the parts store what one process stores."""
+    from vigie import ingest_parts
+
+    monkeypatch.setattr(ingest_parts, "PARALLEL_MIN_BYTES", 0)
+    path = tmp_path / "r.jsonl"
+    lines = [_RELEASE.replace("ocds-", f"ocds-{n}-") for n in range(6)] + [_RELEASE]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = []
+    for workers in (1, 2):
+        with Workspace.open(tmp_path / f"w{workers}.duckdb") as ws:
+            (result,) = ingest([path], ws, Limits(), workers=workers)
+            _reconciled([result])
+            found.append(sorted((r.position, r.process_id) for r in result.records))
+    assert found[0] == found[1] and len(found[0]) == 7

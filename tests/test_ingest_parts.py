@@ -425,3 +425,29 @@ def test_screen_with_workers_through_the_cli(
     assert rejected[0] == rejected[1]
     bad = CliRunner().invoke(app, ["screen", str(path), "-o", str(tmp_path), "--workers", "0"])
     assert bad.exit_code == 2
+
+
+def test_a_failing_copy_of_the_parts_reports_its_own_error_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The copy runs with DuckDB's insertion order free; when it fails (here a part file of
+    another shape), that error is raised, not one about the aborted transaction, and the
+    workspace is left as it was, setting included."""
+    import duckdb
+
+    from vigie.store.parts import PART_SHA256, import_parts
+
+    part = tmp_path / "part0.duckdb"
+    with Workspace.open(part) as part_ws:
+        part_ws.con.execute("ALTER TABLE records DROP COLUMN title")
+    info = ImportInfo("f" * 64, "x.jsonl", "ocds", 1, "ocds@2")
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(duckdb.Error) as raised:
+            import_parts(ws, info, [part], 0)
+        assert not isinstance(raised.value, duckdb.TransactionException)
+        assert "title" in str(raised.value)
+        order = "SELECT current_setting('preserve_insertion_order')"
+        assert ws.con.execute(order).fetchone() == (True,)
+        assert not ws.is_imported(info.sha256, info.reader_version)
+        assert ws.counts()["records"] == 0
+        assert PART_SHA256 not in {sha for sha, _ in ws.imports()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -112,23 +112,40 @@ def _line_ocids(raw: memoryview | None, label: str, number: int) -> list[str]:
 class _Scan(msgspec.Struct, frozen=True):
     """What one part's range scan found for one part: the range's lines (line ends), the kind
     of each line up to its last non-blank one (a part index, :data:`_OTHER` or
-    :data:`_BLANK`), and the counts of that part's ocids in the range."""
+    :data:`_BLANK`), and that part's ocids in the range with their counts (an ocid as UTF-8
+    bytes, lone surrogates from JSON escapes included, which text in msgpack cannot hold)."""
 
     lines: int
     kinds: bytes
-    counts: dict[str, int]
+    keys: list[bytes]
+    counts: list[int]
+
+    @classmethod
+    def of(cls, lines: int, kinds: bytes, counts: dict[str, int]) -> _Scan:
+        keys = [key.encode("utf-8", "surrogatepass") for key in counts]
+        return cls(lines, kinds, keys, list(counts.values()))
+
+    def counted(self) -> Iterator[tuple[str, int]]:
+        """(ocid, releases) of each ocid found."""
+        for key, count in zip(self.keys, self.counts, strict=True):
+            yield key.decode("utf-8", "surrogatepass"), count
 
 
 def range_bounds(path: Path, count: int) -> list[int]:
     """Where the ``count`` ranges of a file start (and the last ends): cut in equal sizes, each
     cut moved to just after the next line end, so that no line is split."""
+    return [_bound(path, index, count) for index in range(count + 1)]
+
+
+def _bound(path: Path, index: int, count: int) -> int:
+    """Where range ``index`` of ``count`` starts (``index == count``: the end of the file).
+    The first line start at or after a cut never decreases as the cut moves on, so the
+    ranges are in order, some perhaps empty."""
     size = path.stat().st_size
-    bounds = [0]
+    if index >= count:
+        return size
     with path.open("rb") as handle:
-        for index in range(1, count):
-            bounds.append(max(bounds[-1], _line_start_from(handle, index * size // count, size)))
-    bounds.append(size)
-    return bounds
+        return _line_start_from(handle, index * size // count, size)
 
 
 def _line_start_from(handle: IO[bytes], offset: int, size: int) -> int:
@@ -148,7 +165,7 @@ def _line_start_from(handle: IO[bytes], offset: int, size: int) -> int:
 def _count_shared(path: Path, label: str, progress: ProgressFn | None, part: Part) -> OcidCounts:
     """The first pass shared by the parts through their exchange folder (see the module)."""
     folder = Path(str(part.exchange))
-    bounds = range_bounds(path, part.count)
+    bounds = (_bound(path, part.index, part.count), _bound(path, part.index + 1, part.count))
     scans = _scan_range(path, label, progress, part, bounds)
     for target, scan in enumerate(scans):
         if target != part.index:
@@ -163,10 +180,10 @@ def _count_shared(path: Path, label: str, progress: ProgressFn | None, part: Par
 
 
 def _scan_range(
-    path: Path, label: str, progress: ProgressFn | None, part: Part, bounds: Sequence[int]
+    path: Path, label: str, progress: ProgressFn | None, part: Part, bounds: tuple[int, int]
 ) -> list[_Scan]:
-    """Scan this part's range of lines; what it found for each part."""
-    start, end = bounds[part.index], bounds[part.index + 1]
+    """Scan this part's range of lines (``bounds``: start, end); what it found for each."""
+    start, end = bounds
     counts: list[dict[str, int]] = [{} for _ in range(part.count)]
     kinds = bytearray()
     size = path.stat().st_size
@@ -184,7 +201,7 @@ def _scan_range(
                 held = counts[part_of(key, part.count)]
                 held[key] = held.get(key, 0) + 1
     frozen = bytes(kinds)
-    return [_Scan(reader.line_ends, frozen, held) for held in counts]
+    return [_Scan.of(reader.line_ends, frozen, held) for held in counts]
 
 
 class _RangeReader:
@@ -228,7 +245,7 @@ def _gathered(scans: Sequence[_Scan], part: Part) -> OcidCounts:
     """This part's counts and line marks from every range's scan, in file order."""
     counts: dict[str, int] = {}
     for scan in scans:
-        for key, value in scan.counts.items():
+        for key, value in scan.counted():
             counts[key] = counts.get(key, 0) + value
     table = bytes(
         _EVERY if kind in (part.index, _BLANK) else (_OTHER if kind == _OTHER else 0)

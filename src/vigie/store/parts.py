@@ -44,20 +44,27 @@ def import_parts(
         for index, database in enumerate(databases):
             con.execute(f"ATTACH '{_quoted(database)}' AS vigie_part{index} (READ_ONLY)")
             aliases.append(f"vigie_part{index}")
-        writer = workspace.begin_import(info)
-        try:
-            with _any_insertion_order(con):
-                _copy_rows(workspace, aliases, info.sha256)
-            writer.rejected = _renumber(workspace, "rejections", aliases, info.sha256)
-            writer.warned = _renumber(workspace, "warnings", aliases, info.sha256)
-            writer.warned += _file_warnings(workspace, aliases, info.sha256, writer.warned)
-            writer.commit(units_read)
-        except BaseException:
-            writer.rollback()
-            raise
+        with _any_insertion_order(con):
+            _copy_parts(workspace, info, aliases, units_read)
     finally:
         for alias in aliases:
             con.execute(f"DETACH {alias}")
+
+
+def _copy_parts(
+    workspace: Workspace, info: ImportInfo, aliases: Sequence[str], units_read: int
+) -> None:
+    """Copy the attached parts in one transaction, rolled back if anything fails."""
+    writer = workspace.begin_import(info)
+    try:
+        _copy_rows(workspace, aliases, info.sha256)
+        writer.rejected = _renumber(workspace, "rejections", aliases, info.sha256)
+        writer.warned = _renumber(workspace, "warnings", aliases, info.sha256)
+        writer.warned += _file_warnings(workspace, aliases, info.sha256, writer.warned)
+        writer.commit(units_read)
+    except BaseException:
+        writer.rollback()
+        raise
 
 
 def _copy_rows(workspace: Workspace, aliases: Sequence[str], sha: str) -> None:
@@ -76,7 +83,9 @@ def _copy_rows(workspace: Workspace, aliases: Sequence[str], sha: str) -> None:
 @contextmanager
 def _any_insertion_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Let DuckDB insert rows in any order, in parallel (about a tenth faster here): the
-    workspace is always read back with an ``ORDER BY``. The setting is restored after."""
+    workspace is always read back with an ``ORDER BY``. Set outside the transaction, and
+    restored after it ends, committed or rolled back (in an aborted transaction, setting it
+    would fail and hide the error)."""
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     before = bool(row[0]) if row else True
     con.execute("SET preserve_insertion_order = false")
