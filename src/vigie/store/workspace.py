@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,6 +35,13 @@ RECORD_COLUMNS = (
     "buyer_name, title, amount, currency, date, cpv, cpv_raw, procedure, content_hash, "
     "buyer_country, description, date_time, category, category_reason, process_id"
 )
+
+
+_LOADED_COLUMNS = ", ".join(
+    "CAST(date AS VARCHAR)" if name == "date" else name  # YYYY-MM-DD, made by DuckDB
+    for name in RECORD_COLUMNS.split(", ")[1:]
+)
+"""The columns of a record loaded back (all but its file's key)."""
 
 
 class DuplicatePositionError(ValueError):
@@ -198,6 +205,8 @@ class Workspace:
         old_path, fmt, size, units_read = row
 
         def relabel(label: str) -> str:
+            if old_path == path:  # the usual case: read again from where it was imported
+                return label
             return path + label[len(old_path) :] if label.startswith(old_path) else label
 
         result = ReadResult(path, sha256, int(size), str(fmt), units_read=int(units_read))
@@ -235,8 +244,7 @@ class Workspace:
         ).fetchall():
             codes[(source, position)].append(Classification(scheme, code, label))
         rows = self.con.execute(
-            f"SELECT {RECORD_COLUMNS[len('file_sha256, ') :]} "
-            "FROM records WHERE file_sha256 = ? "
+            f"SELECT {_LOADED_COLUMNS} FROM records WHERE file_sha256 = ? "
             # Positions share their member's prefix (/marches/N): shorter first is numeric
             # order, so that the records of a one-line (minified) file keep the file's order.
             "ORDER BY source_file, line, length(position), position",
@@ -295,7 +303,7 @@ def _record_from_row(
         title=title,
         amount=amount,
         currency=currency,
-        date=day.isoformat() if isinstance(day, date) else None,
+        date=day,
         cpv=cpv,
         cpv_raw=cpv_raw,
         procedure=procedure,
