@@ -107,3 +107,66 @@ def test_an_ocid_with_a_lone_surrogate_read_in_parts(
             _reconciled([result])
             found.append(sorted((r.position, r.process_id) for r in result.records))
     assert found[0] == found[1] and len(found[0]) == 7
+
+
+def _award_line(ocid: str, rid: str, date: str, amount: int, currency: str = "EUR") -> str:
+    award = {"id": "A1", "value": {"amount": amount, "currency": "CUR"}, "suppliers": []}
+    award["suppliers"] = [{"name": "Oracle France"}]
+    line = json.dumps(
+        {"ocid": "OCID", "id": rid, "date": date, "tag": ["award"], "awards": [award]}
+    )
+    return line.replace('"OCID"', json.dumps(ocid)).replace('"CUR"', json.dumps(currency)) + "\n"
+
+
+def _merged(paths: list[Path], tmp_path: Path) -> list:  # type: ignore[type-arg]
+    from vigie.pipeline import merge_across_files
+
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        results = ingest(paths, ws, Limits())
+        _reconciled(results)
+        return merge_across_files(results, ws, Limits())
+
+
+@pytest.mark.parametrize("ocid", ["ocds-x", "ocds-\ud800x"])
+def test_a_process_in_two_files_is_merged_whatever_its_ocid(tmp_path: Path, ocid: str) -> None:
+    """Its stored ocid (U+FFFD for the surrogate) is the one files are read again for."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(_award_line(ocid, "1", "2020-01-01T00:00:00Z", 100), encoding="utf-8")
+    second.write_text(_award_line(ocid, "2", "2021-01-01T00:00:00Z", 250), encoding="utf-8")
+    merged = _merged([first, second], tmp_path)
+    records = [r for result in merged for r in result.records]
+    assert [r.amount for r in records] == [250.0]
+    codes = {w.note.code for result in merged for w in result.warnings}
+    assert "ocds_merged_across_files" in codes and "ocds_merge_unavailable" not in codes
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_a_file_named_in_another_encoding_is_read_again_to_merge(tmp_path: Path) -> None:
+    """Its label shows U+FFFD, but the file read again is the file itself."""
+    first = tmp_path / os.fsdecode(b"a\xe9.jsonl")
+    second = tmp_path / "b.jsonl"
+    try:
+        first.write_text(_award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100), "utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system refuses this name")
+    second.write_text(_award_line("ocds-x", "2", "2021-01-01T00:00:00Z", 250), "utf-8")
+    merged = _merged([first, second], tmp_path)
+    assert [r.amount for result in merged for r in result.records] == [250.0]
+    codes = {w.note.code for result in merged for w in result.warnings}
+    assert "ocds_merge_unavailable" not in codes
+
+
+def test_notes_never_hold_lone_surrogates(tmp_path: Path) -> None:
+    """A note may quote what a file holds (an unknown currency): it is made storable when
+    made, so that notes given after storing (merging across files) can be written too."""
+    assert Note.of("currency_unknown", value="\ud800EUR").params == (("value", "\ufffdEUR"),)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(_award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100), encoding="utf-8")
+    second.write_text(
+        _award_line("ocds-x", "2", "2021-01-01T00:00:00Z", 250, "\ud800EUR"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["screen", str(first), str(second), "-o", str(out), "-w", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "\ufffdEUR" in (out / "warnings.csv").read_text("utf-8")

@@ -135,7 +135,9 @@ def ingest(
         else:
             report = _offset(progress, done, total)
             sha = import_file(path, spec, workspace, limits, report, workers)
-            results.append(workspace.load(sha, path_label(path)))
+            loaded = workspace.load(sha, path_label(path))
+            loaded.file = path
+            results.append(loaded)
         done += path.stat().st_size
     if progress:
         progress(total, total, "")
@@ -292,7 +294,7 @@ def merge_processes_across_files(
     found: dict[str, list[tuple[int, Release]]] = {}
     unavailable: dict[int, Note] = {}
     for number, result in ocds:
-        path = Path(result.path)
+        path = result.location
         if not path.is_file() or sha256_file(path) != result.sha256:
             unavailable[number] = Note.of("ocds_merge_unavailable", path=result.path)
             continue

@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 
 from vigie.sources import decp, decp_v2
 from vigie.sources.decp import Dialect, Version
@@ -57,7 +56,7 @@ def merge_contracts_across_files(
     for number, result in decp_results:
         if not any(version_key(record) in keys for record in result.records):
             continue
-        path = Path(result.path)
+        path = result.location
         if not path.is_file() or sha256_file(path) != result.sha256:
             note = Note.of("decp_merge_unavailable", path=result.path)
             warning = Warning_(result.path, "(file)", note)

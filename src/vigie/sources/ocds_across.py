@@ -79,7 +79,7 @@ def _lines_of(path: Path, ocids: Collection[str]) -> bytearray:
         reader: IO[bytes] = handle
         for number, raw in line_views(reader):
             ocid = fast_ocid(raw) if raw is not None else None
-            keep = ocid is None or ocid.strip() in ocids
+            keep = ocid is None or storable(ocid.strip()) in ocids
             wanted.extend(b"\x00" * (number + 1 - len(wanted)))
             wanted[number] = LINE_READ | LINE_COUNTED if keep else 0
     return wanted
@@ -181,5 +181,5 @@ def _rewritten(result: ReadResult, file: _File | None) -> ReadResult:
 
 def _of_process(record: ProcurementRecord, ocid: str) -> bool:
     if record.process_id is not None:
-        return record.process_id == storable(ocid)
+        return record.process_id == ocid
     return record.record_id == ocid or record.record_id.startswith(ocid + "/")

@@ -33,6 +33,7 @@ from vigie.sources.ocds_stream import (
 )
 from vigie.sources.ocds_units import unit_states
 from vigie.sources.parts import LINE_COUNTED, LINE_READ, Part, part_of
+from vigie.sources.records import storable
 
 _OTHER = 0xFF
 """A line's kind in a range scan: read by every part (a package, a broken or blank-ocid line),
@@ -84,7 +85,7 @@ def _line_keys(view: memoryview | None, label: str, number: int) -> tuple[list[s
     found by the fast path (its key then decides which part reads it)."""
     ocid = fast_ocid(view) if view is not None else None
     if ocid is not None:
-        return [ocid.strip()], True
+        return [storable(ocid.strip())], True
     return _line_ocids(view, label, number), False
 
 

@@ -21,7 +21,7 @@ from vigie.sources.ocds_values import (
     text,
     when,
 )
-from vigie.sources.records import Classification, Note, Party, ProcurementRecord, Warning_, storable
+from vigie.sources.records import Classification, Note, Party, ProcurementRecord, Warning_
 
 NOT_COUNTED_AWARD = frozenset({"cancelled", "unsuccessful"})
 NOT_COUNTED_CONTRACT = frozenset({"cancelled"})
@@ -186,7 +186,7 @@ def _record(process: _Process, draft: _Draft, origin: Origin, position: str) -> 
         description=_first(draft.parts, process.tender, "description"),
         classifications=tuple(codes),
         date_time=published.date_time,
-        process_id=storable(process.key) if process.key is not None else None,
+        process_id=process.key,
     )
 
 

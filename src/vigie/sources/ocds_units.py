@@ -8,7 +8,7 @@ from typing import Any
 
 from vigie.sources.ocds_merge import project
 from vigie.sources.ocds_stream import Unit
-from vigie.sources.records import Note
+from vigie.sources.records import Note, storable
 
 _LINKED_ONLY = frozenset({"url", "date", "tag", "id"})
 
@@ -49,7 +49,7 @@ def _record_states(
 def _ocid(value: Mapping[str, Any]) -> str | None:
     ocid = value.get("ocid")
     if isinstance(ocid, str) and ocid.strip():
-        return ocid.strip()
+        return storable(ocid.strip())
     if isinstance(ocid, int) and not isinstance(ocid, bool):
         return str(ocid)
     return None

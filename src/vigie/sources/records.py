@@ -92,8 +92,9 @@ class Note:
 
     @classmethod
     def of(cls, code: str, **params: object) -> Note:
-        """Build a note; parameter values are kept as text."""
-        return cls(code, tuple((k, str(v)) for k, v in params.items()))
+        """Build a note; parameter values are kept as text (:func:`storable`: a note may quote
+        what a file holds, and is written to the workspace and to reports)."""
+        return cls(code, tuple((k, storable(str(v))) for k, v in params.items()))
 
     def as_dict(self) -> dict[str, str]:
         """Parameters as a dict, for formatting."""
@@ -133,6 +134,14 @@ class ReadResult:
     units_read: int | None = None
     """Input units read, for readers whose unit is not one record (OCDS: one release or
     compiled record yields one record per award or contract). ``None``: one unit per record."""
+    file: Path | None = None
+    """The file read, to read it again (merging across files): ``path`` is its label, which
+    shows bytes of its name that are not valid UTF-8 as U+FFFD (:func:`path_label`)."""
+
+    @property
+    def location(self) -> Path:
+        """Where the file is: :attr:`file`, else :attr:`path`."""
+        return self.file if self.file is not None else Path(self.path)
 
     @property
     def records_read(self) -> int:
