@@ -170,3 +170,23 @@ def test_notes_never_hold_lone_surrogates(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "\ufffdEUR" in (out / "warnings.csv").read_text("utf-8")
+
+
+@pytest.mark.parametrize("names", [("avis-\xe9.xml", "avis-\xe8.xml"), ("avis.xml", "avis.xml")])
+def test_tar_members_shown_alike_keep_positions_of_their_own(
+    tmp_path: Path, names: tuple[str, str]
+) -> None:
+    """Two members of one name, or of names that differ only in bytes not valid UTF-8 (both
+    shown with U+FFFD), holding the same notice: the second is labelled ``#2``."""
+    notice = (FIXTURES / "ted" / "ted-xml" / "18-412273-001-EXP.xml").read_bytes()
+    path = tmp_path / "notices.tar.gz"
+    with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            info.size = len(notice)
+            archive.addfile(info, io.BytesIO(notice))
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        (result,) = ingest([path], ws, Limits())
+    _reconciled([result])
+    labels = sorted({r.source_file.rsplit("!", 1)[1] for r in result.records})
+    assert len(labels) == 2 and labels[1] == labels[0] + "#2"

@@ -122,7 +122,7 @@ def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | Membe
             return
         seen: set[str] = set()
         for info in infos:
-            member_label = _unique(f"{label}!{storable(info.filename)}", seen)
+            member_label = unique_label(f"{label}!{storable(info.filename)}", seen)
             if info.flag_bits & 0x1:
                 yield MemberError(member_label, Note.of("zip_encrypted"))
             elif info.filename.lower().endswith(".zip"):
@@ -131,9 +131,10 @@ def _iter_zip(path: Path, label: str, limits: Limits) -> Iterator[Member | Membe
                 yield _read_member(archive, info, member_label, limits)
 
 
-def _unique(label: str, seen: set[str]) -> str:
-    """``label``, or ``label#2``, ``#3``... when a zip holds several members of one name (so
-    that their records keep positions of their own)."""
+def unique_label(label: str, seen: set[str]) -> str:
+    """``label``, or ``label#2``, ``#3``... when an archive holds several members of one name
+    (or of names shown alike, bytes not valid UTF-8 shown as U+FFFD), so that their records
+    keep positions of their own."""
     found, number = label, 1
     while found in seen:
         number += 1

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from vigie.sources.files import CHUNK, Limits, Member, MemberError, iter_members
+from vigie.sources.files import CHUNK, Limits, Member, MemberError, iter_members, unique_label
 from vigie.sources.records import Note, storable
 
 _TAR_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, ValueError)
@@ -45,11 +45,12 @@ def _iter_tar(
 ) -> Iterator[Member | MemberError]:
     count = 0
     inflated = [0]
+    seen: set[str] = set()
     for info in archive:
         if not info.isfile():
             continue  # directories and links hold no notice
         count += 1
-        member_label = f"{label}!{storable(info.name)}"
+        member_label = unique_label(f"{label}!{storable(info.name)}", seen)
         if count > limits.max_members:
             note = Note.of(
                 "zip_too_many_members", n=f">{limits.max_members}", limit=limits.max_members
