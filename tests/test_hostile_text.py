@@ -190,3 +190,57 @@ def test_tar_members_shown_alike_keep_positions_of_their_own(
     _reconciled([result])
     labels = sorted({r.source_file.rsplit("!", 1)[1] for r in result.records})
     assert len(labels) == 2 and labels[1] == labels[0] + "#2"
+
+
+@pytest.mark.parametrize("encoding", ["utf-7", "unicode_escape"])
+def test_a_csv_encoding_that_gives_lone_surrogates(tmp_path: Path, encoding: str) -> None:
+    """Some codecs a mapping may name decode to lone surrogates (UTF-7 ``+2AA-``, the escape
+    ``\\ud800``): they are lost characters, counted, and the file is read."""
+    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
+    mapping = "\n".join(
+        f"encoding: {encoding}" if line.startswith("encoding:") else line
+        for line in mapping.splitlines()
+    )
+    assert f"encoding: {encoding}" in mapping
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    lone = b"+2AA-" if encoding == "utf-7" else b"\\ud800"
+    rows = (FIXTURES / "tabular" / "contracts.csv").read_text("utf-8").splitlines()
+    text = "\n".join([*rows[:3], rows[2].replace("Commune", "CommuneLONE", 1), ""])
+    csv = tmp_path / "r.csv"
+    csv.write_bytes(text.encode(encoding).replace(b"LONE", lone))
+    out = tmp_path / "out"
+    args = ["screen", str(csv), "--mapping", str(tmp_path / "map.yaml"), "-o", str(out)]
+    result = runner.invoke(app, [*args, "-w", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["records_read"] == summary["records_loaded"] + summary["records_rejected"]
+    assert "lost_characters" in (out / "warnings.csv").read_text("utf-8")
+
+
+def test_a_mapping_naming_a_codec_that_is_not_a_text_encoding_is_refused(
+    tmp_path: Path,
+) -> None:
+    from vigie.sources.tabular_mapping import MappingError, load_mapping
+
+    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
+    mapping = "\n".join(
+        "encoding: rot13" if line.startswith("encoding:") else line for line in mapping.splitlines()
+    )
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    with pytest.raises(MappingError, match="rot13"):
+        load_mapping(tmp_path / "map.yaml")
+
+
+def test_a_failed_insert_raises_its_own_error(tmp_path: Path) -> None:
+    """Not the error of unregistering its batch in the transaction it aborted."""
+    import duckdb
+
+    from vigie.store.inserts import TableWriter
+
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        ws.con.execute("BEGIN TRANSACTION")
+        with pytest.raises(duckdb.Error) as raised:
+            TableWriter(ws.con).insert_columns("records", {"line": ["not a number"]})
+        ws.con.execute("ROLLBACK")
+    assert not isinstance(raised.value, duckdb.TransactionException)
+    assert "not a number" in str(raised.value)

@@ -20,7 +20,7 @@ from typing import Any
 
 from vigie.csvlimit import CSV_DEFAULT_FIELD_LIMIT, csv_field_limit
 from vigie.sources.files import Limits, Member, MemberError, decode_text, iter_members, sha256_file
-from vigie.sources.records import Note, ReadResult, Rejection, Warning_, path_label
+from vigie.sources.records import Note, ReadResult, Rejection, Warning_, path_label, storable
 from vigie.sources.tabular_mapping import MappingError, TabularMapping, load_mapping
 from vigie.sources.tabular_rows import Row, cell_text, resolve_columns, to_record
 from vigie.sources.xmlsafe import PROLOG_BYTES, prolog_declares_doctype
@@ -170,7 +170,8 @@ def _csv_rows(member: Member, mapping: TabularMapping, result: ReadResult) -> It
 
 def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
     if mapping.encoding is not None:
-        text = member.data.decode(mapping.encoding, errors="replace")
+        # storable: some codecs (UTF-7, unicode_escape) can give lone surrogates
+        text = storable(member.data.decode(mapping.encoding, errors="replace"))
         if text.startswith("\ufeff"):
             text = text[1:]
         lost = text.count("\ufffd")
@@ -179,7 +180,7 @@ def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
             result.warnings.append(Warning_(member.label, "(file)", note))
         return text
     if member.data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return member.data.decode("utf-16", errors="replace")
+        return storable(member.data.decode("utf-16", errors="replace"))
     decoded = decode_text(member.data)
     if decoded.repaired_bytes:
         note = Note.of("tabular_encoding_guessed", encoding="Windows-1252")

@@ -7,7 +7,6 @@ See docs/inputs-spreadsheets.md and docs/examples/mapping.yaml.
 
 from __future__ import annotations
 
-import codecs
 import datetime
 from pathlib import Path
 from typing import Literal
@@ -92,9 +91,9 @@ class TabularMapping(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                codecs.lookup(value)
+                b"a".decode(value, "replace")  # a text encoding (not rot13, base64...)
             except LookupError as exc:
-                raise ValueError(f"unknown encoding {value!r}") from exc
+                raise ValueError(f"unknown text encoding {value!r}") from exc
         return value
 
     @field_validator("date_format")

@@ -6,6 +6,7 @@ parameters), each cast to its column's declared type.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -119,7 +120,10 @@ class TableWriter:
         try:
             self.con.execute(f"INSERT INTO {table} ({names}) SELECT {casts} FROM {_BATCH_VIEW}")
         finally:
-            self.con.unregister(_BATCH_VIEW)
+            # After a failed insert the transaction is aborted and unregistering fails too:
+            # the insert's error is the one to raise.
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister(_BATCH_VIEW)
 
     def column_types(self, table: str) -> dict[str, str]:
         """The columns of ``table`` in this database (not an attached one), in order, with
