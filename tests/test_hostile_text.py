@@ -227,7 +227,7 @@ def test_a_mapping_naming_a_codec_that_is_not_a_text_encoding_is_refused(
         "encoding: rot13" if line.startswith("encoding:") else line for line in mapping.splitlines()
     )
     (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
-    with pytest.raises(MappingError, match="rot13"):
+    with pytest.raises(MappingError, match="rot13.* not a text encoding"):
         load_mapping(tmp_path / "map.yaml")
 
 

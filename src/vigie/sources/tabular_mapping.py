@@ -7,6 +7,7 @@ See docs/inputs-spreadsheets.md and docs/examples/mapping.yaml.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 from pathlib import Path
 from typing import Literal
@@ -91,9 +92,13 @@ class TabularMapping(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                b"a".decode(value, "replace")  # a text encoding (not rot13, base64...)
+                codecs.lookup(value)
             except LookupError as exc:
-                raise ValueError(f"unknown text encoding {value!r}") from exc
+                raise ValueError(f"unknown encoding {value!r}") from exc
+            try:
+                b"a".decode(value, "replace")
+            except LookupError as exc:  # rot13, base64...
+                raise ValueError(f"{value!r} is not a text encoding") from exc
         return value
 
     @field_validator("date_format")
