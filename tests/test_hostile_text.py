@@ -227,7 +227,7 @@ def test_a_mapping_naming_a_codec_that_is_not_a_text_encoding_is_refused(
         "encoding: rot13" if line.startswith("encoding:") else line for line in mapping.splitlines()
     )
     (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
-    with pytest.raises(MappingError, match="rot13.* not a text encoding"):
+    with pytest.raises(MappingError, match=r"rot13.* not a text encoding"):
         load_mapping(tmp_path / "map.yaml")
 
 
@@ -244,3 +244,39 @@ def test_a_failed_insert_raises_its_own_error(tmp_path: Path) -> None:
         ws.con.execute("ROLLBACK")
     assert not isinstance(raised.value, duckdb.TransactionException)
     assert "not a number" in str(raised.value)
+
+
+def _odd_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / os.fsdecode(b"dir\xe9")
+    try:
+        folder.mkdir()
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system refuses this name")
+    return folder
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_paths_given_that_are_not_utf8(tmp_path: Path) -> None:
+    """An output folder is used (and recorded with U+FFFD); a workspace or a SIRENE extract
+    DuckDB cannot open is a clear error (exit 2), not a traceback."""
+    folder = _odd_folder(tmp_path)
+    release = str(FIXTURES / "ocds" / "colombia-release.json")
+    workspace = ["-w", str(tmp_path / "w.duckdb")]
+    result = runner.invoke(app, ["screen", release, "-o", str(folder / "out"), *workspace])
+    assert result.exit_code == 0, result.output
+    assert (folder / "out" / "summary.json").is_file()
+
+    result = runner.invoke(
+        app, ["screen", release, "-o", str(tmp_path / "o2"), "-w", str(folder / "w.duckdb")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "UTF-8" in result.output and "Traceback" not in result.output
+
+    stock = folder / "stock.csv"
+    extract = next((FIXTURES / "sirene").glob("*.csv"))
+    stock.write_bytes(extract.read_bytes())
+    decp2 = next((FIXTURES / "decp-v2").glob("*.json"))
+    args = ["screen", str(decp2), "--sirene", str(stock), "-o", str(tmp_path / "o3")]
+    result = runner.invoke(app, [*args, *workspace])
+    assert result.exit_code == 2, result.output
+    assert "UTF-8" in result.output and "Traceback" not in result.output

@@ -16,7 +16,8 @@ from rich.table import Table
 
 from vigie.cli.app import LangOption, WorkspaceOption, app, console, fail, resolve_lang
 from vigie.present import Messages
-from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
+from vigie.sources.records import path_label
+from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspacePathError, WorkspaceVersionError
 from vigie.store.review import Candidate, ReviewStore, UnknownPairError
 
 _ANSWERS = {"c": "confirmed", "r": "rejected"}
@@ -48,8 +49,8 @@ def review_command(
     t = Messages(resolve_lang(lang))
     try:
         ws = Workspace.open(workspace)
-    except (duckdb.Error, WorkspaceVersionError) as exc:
-        fail(t, t("cli_workspace_locked", path=workspace, error=exc))
+    except (duckdb.Error, WorkspaceVersionError, WorkspacePathError) as exc:
+        fail(t, t("cli_workspace_locked", path=path_label(workspace), error=exc))
     with ws:
         store = ReviewStore(ws.con)
         decisions = [(p, "confirmed") for p in confirm or []]

@@ -27,10 +27,11 @@ from vigie.pipeline import DEFAULT_POLICY, InputPathError, ScreenOptions, Screen
 from vigie.present import Messages
 from vigie.present.pdf import PdfUnavailable, html_to_pdf
 from vigie.sources.files import sha256_file
+from vigie.sources.records import path_label
 from vigie.sources.registry import ReaderSpec, UnknownFormatError, configured_readers
 from vigie.sources.sirene import SireneError, load_sirene
 from vigie.sources.tabular_mapping import MappingError, load_mapping
-from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspaceVersionError
+from vigie.store import DEFAULT_WORKSPACE, Workspace, WorkspacePathError, WorkspaceVersionError
 
 PolicyOption = Annotated[
     str | None,
@@ -167,8 +168,8 @@ def open_workspace(path: Path, t: Messages) -> Workspace:
     """Open the workspace; a locked or too-new one is an error with exit status 2."""
     try:
         return Workspace.open(path)
-    except (duckdb.Error, WorkspaceVersionError) as exc:
-        fail(t, t("cli_workspace_locked", path=path, error=exc))
+    except (duckdb.Error, WorkspaceVersionError, WorkspacePathError) as exc:
+        fail(t, t("cli_workspace_locked", path=path_label(path), error=exc))
 
 
 def print_outcome(result: ScreenResult, t: Messages) -> None:

@@ -11,7 +11,7 @@ from importlib.resources import files
 
 import yaml
 
-from vigie.sources.records import Note
+from vigie.sources.records import Note, storable
 
 LANGUAGES = ("fr", "en")
 
@@ -26,9 +26,12 @@ class Messages:
         self._messages = _catalogue(lang)
 
     def __call__(self, key: str, **values: object) -> str:
-        """The message for ``key``, formatted with ``values``."""
+        """The message for ``key``, formatted with ``values`` (made writable: a path may
+        hold bytes of its name that are not valid UTF-8, as lone surrogates)."""
         text = self._messages[key]
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return storable(text.format(**values))
 
     def note(self, note: Note) -> str:
         """The text of a rejection reason or warning, from its code and parameters."""

@@ -17,6 +17,7 @@ from types import TracebackType
 import duckdb
 
 from vigie.sources.files import sha256_file
+from vigie.sources.records import path_label
 
 SIREN_COLUMN = "siren"
 NAME_COLUMNS = (
@@ -35,11 +36,14 @@ _SIREN_SQL = "lpad(trim(CAST({col} AS VARCHAR)), 9, '0')"
 _VALID_SQL = "regexp_full_match({expr}, '[0-9]{{9}}')"
 
 
+_NOT_UTF8 = "the path holds bytes that are not valid UTF-8, which DuckDB cannot read: rename it"
+
+
 class SireneError(ValueError):
     """The SIRENE extract cannot be used (missing, unreadable, or without the columns)."""
 
     def __init__(self, path: Path, detail: str) -> None:
-        super().__init__(f"{path}: {detail}")
+        super().__init__(f"{path_label(path)}: {detail}")
         self.path = path
         self.detail = detail
 
@@ -119,6 +123,8 @@ class SireneNames:
             head = handle.read(4)
         if head.startswith(b"PK"):
             raise SireneError(path, "a zip archive: extract the CSV file first")
+        if path_label(path) != str(path):
+            raise SireneError(path, _NOT_UTF8)
         con = duckdb.connect(":memory:")
         try:
             relation = _relation(path, head == b"PAR1")

@@ -8,6 +8,7 @@ from vigie.store.workspace import (
     ImportWriter,
     RunRecord,
     Workspace,
+    WorkspacePathError,
 )
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "ImportWriter",
     "RunRecord",
     "Workspace",
+    "WorkspacePathError",
     "WorkspaceVersionError",
     "available_migrations",
     "migrate",

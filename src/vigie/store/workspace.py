@@ -22,6 +22,7 @@ from vigie.sources.records import (
     ReadResult,
     Rejection,
     Warning_,
+    storable,
 )
 from vigie.store.inserts import TableWriter, collector_paused
 from vigie.store.migrations import migrate
@@ -42,6 +43,13 @@ _LOADED_COLUMNS = ", ".join(
     for name in RECORD_COLUMNS.split(", ")[1:]
 )
 """The columns of a record loaded back (all but its file's key)."""
+
+
+_NOT_UTF8 = "the path holds bytes that are not valid UTF-8, which DuckDB cannot open: rename it"
+
+
+class WorkspacePathError(ValueError):
+    """The workspace's path cannot be opened by DuckDB (bytes that are not valid UTF-8)."""
 
 
 class DuplicatePositionError(ValueError):
@@ -141,6 +149,8 @@ class Workspace:
     def open(cls, path: Path | str = DEFAULT_WORKSPACE) -> Workspace:
         """Open (creating and migrating if needed) the workspace at ``path`` or ``:memory:``."""
         target = str(path)
+        if storable(target) != target:
+            raise WorkspacePathError(f"{storable(target)}: {_NOT_UTF8}")
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target)
@@ -269,7 +279,7 @@ class Workspace:
                 run.vigie_version,
                 run.kb_version,
                 json.dumps(list(run.inputs)),
-                run.outdir,
+                storable(run.outdir),
                 run.findings,
             ],
         )
