@@ -280,3 +280,25 @@ def test_paths_given_that_are_not_utf8(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, *workspace])
     assert result.exit_code == 2, result.output
     assert "UTF-8" in result.output and "Traceback" not in result.output
+
+
+def test_control_characters_in_a_matched_record_are_written_to_the_spreadsheet(
+    tmp_path: Path,
+) -> None:
+    """XML (so XLSX) cannot hold most control characters: the decisions sheet shows them as
+    U+FFFD instead of failing (and the report after it is written)."""
+    from openpyxl import load_workbook
+
+    line = _award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100).replace(
+        "Oracle France", "Oracle France\\u001b"
+    )
+    path = tmp_path / "r.jsonl"
+    path.write_text(line, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["screen", str(path), "-o", str(out), "-w", str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file()
+    sheet = load_workbook(out / "decisions.xlsx").active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert len(list(sheet.iter_rows())) > 1
+    assert not any("\x1b" in cell for cell in cells)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from vigie.assess.alternatives import view_record
 from vigie.assess.decisions import CaseDecision
@@ -124,6 +125,8 @@ def write_decisions_xlsx(path: Path, decisions: Sequence[CaseDecision], t: Messa
 
 
 def _xlsx_cell(value: object) -> object:
+    """A cell value: control characters a published text may hold, which XML (so XLSX)
+    cannot, are shown as U+FFFD."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    return safe_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
