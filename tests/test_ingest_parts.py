@@ -451,3 +451,53 @@ def test_a_failing_copy_of_the_parts_reports_its_own_error_and_changes_nothing(
         assert not ws.is_imported(info.sha256, info.reader_version)
         assert ws.counts()["records"] == 0
         assert PART_SHA256 not in {sha for sha, _ in ws.imports()}
+
+
+def _stream_then_append(path: Path, *args: Any, **kwargs: Any) -> Any:
+    """Read as the OCDS reader does, then append a line to the file (as a publisher still
+    writing it would)."""
+    summary = stream_ocds(path, *args, **kwargs)
+    with path.open("ab") as handle:
+        handle.write(b"\n")
+    return summary
+
+
+def _read_then_append(path: Path, *args: Any) -> Any:
+    from vigie.sources.decp import read_decp
+
+    result = read_decp(path, *args)
+    with path.open("ab") as handle:
+        handle.write(b"\n")
+    return result
+
+
+@pytest.mark.parametrize("how", ["stream", "parts", "read"])
+def test_a_file_that_changes_while_read_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """What was read may mix two versions of the file and does not match its hash: the
+    import fails with FileChangedError and the workspace is left as it was."""
+    from vigie.sources.files import FileChangedError
+
+    if how == "read":
+        path = tmp_path / "decp.json"
+        path.write_bytes((Path(__file__).parent / "fixtures/decp-2019/excerpt.json").read_bytes())
+        spec = reader_named("decp-v1-json")
+        spec = type(spec)(
+            **{**{f: getattr(spec, f) for f in spec.__slots__}, "read": _read_then_append}
+        )
+        workers = 1
+    else:
+        path = _mixed_file(tmp_path, monkeypatch)
+        field = "stream" if how == "stream" else "stream_part"
+        spec = reader_named("ocds")
+        spec = type(spec)(
+            **{**{f: getattr(spec, f) for f in spec.__slots__}, field: _stream_then_append}
+        )
+        workers = 1 if how == "stream" else 2
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(FileChangedError, match="changed while it was read"):
+            import_file(path, spec, ws, Limits(), workers=workers)
+        assert ws.imports() == []
+        assert all(n == 0 for n in ws.counts().values())
+    assert not list(tmp_path.glob("vigie-parts-*"))

@@ -30,7 +30,7 @@ from typing import Any
 
 from vigie.ingest_worker import WORKER_MAIN, PartJob, job_data
 from vigie.sources import Limits
-from vigie.sources.files import hashing_meanwhile
+from vigie.sources.files import FileSignature, hashing_meanwhile
 from vigie.sources.parts import Part
 from vigie.sources.records import path_label
 from vigie.sources.registry import ReaderSpec
@@ -80,10 +80,13 @@ def import_in_parts(
     The file is hashed while the processes start and read (they write their rows under a
     provisional key, :data:`~vigie.store.parts.PART_SHA256`); when the content turns out to
     be imported already, they are stopped and nothing changes. Raises
-    :class:`PartFailedError` when a process fails (nothing is stored then)."""
+    :class:`PartFailedError` when a process fails, and
+    :class:`~vigie.sources.files.FileChangedError` when the file changes while it is read
+    (nothing is stored then)."""
     if spec.stream_part is None:
         raise ValueError(f"{spec.name} does not read files in parts")
     label = path_label(path)
+    signature = FileSignature(path)
     provisional = ImportInfo(PART_SHA256, label, spec.name, path.stat().st_size, spec.key)
     near = None if workspace.path == ":memory:" else Path(workspace.path).parent
     with (
@@ -109,6 +112,7 @@ def import_in_parts(
         digest = sha.result()
         if units is None:
             return digest
+        signature.check()  # the parts may have read different versions of it
         info = dataclasses.replace(provisional, sha256=digest)
         import_parts(workspace, info, [job.database for job in jobs], units)
         return info.sha256

@@ -27,7 +27,7 @@ from vigie.resolve import Matcher
 from vigie.resolve.mentions import MentionFinder
 from vigie.sources import Limits, ReadResult
 from vigie.sources.decp_across import merge_contracts_across_files
-from vigie.sources.files import sha256_file
+from vigie.sources.files import FileSignature, sha256_file
 from vigie.sources.ocds import FORMAT as OCDS_FORMAT
 from vigie.sources.ocds_across import Release, read_releases
 from vigie.sources.ocds_across import merge_across_files as merge_ocds_across_files
@@ -170,32 +170,38 @@ def import_file(
 ) -> str:
     """Import one file with ``spec`` (streamed batch by batch when the reader can; read in
     ``workers`` processes at once when it is large and the reader can read it in parts)
-    unless this content was already imported by this reader version; return its SHA-256."""
+    unless this content was already imported by this reader version; return its SHA-256.
+    Raises :class:`~vigie.sources.files.FileChangedError` (nothing stored) when the file
+    changes while it is read."""
     label = path_label(path)
+    report = (lambda n: progress(n, label)) if progress else None
     if can_split(spec, path, workers):
-        report = (lambda n: progress(n, label)) if progress else None
         return import_in_parts(spec, path, workspace, limits, workers, report)
+    signature = FileSignature(path)
     sha = sha256_file(path)
-    if not workspace.is_imported(sha, spec.key):
-        if spec.stream is None:
-            result = spec.read(path, label, limits)
-            workspace.save(result, spec.key)
-        else:
-            info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
-            writer = workspace.begin_import(info)
-            try:
-                summary = spec.stream(
-                    path,
-                    label,
-                    limits,
-                    lambda b: writer.add(b.records, b.rejections, b.warnings),
-                    (lambda n: progress(n, label)) if progress else None,
-                    sha256=sha,
-                )
-                writer.commit(summary.units_read)
-            except BaseException:
-                writer.rollback()
-                raise
+    if workspace.is_imported(sha, spec.key):
+        return sha
+    if spec.stream is None:
+        result = spec.read(path, label, limits)
+        signature.check()
+        workspace.save(result, spec.key)
+        return sha
+    info = ImportInfo(sha, label, spec.name, path.stat().st_size, spec.key)
+    writer = workspace.begin_import(info)
+    try:
+        summary = spec.stream(
+            path,
+            label,
+            limits,
+            lambda b: writer.add(b.records, b.rejections, b.warnings),
+            report,
+            sha256=sha,
+        )
+        signature.check()
+        writer.commit(summary.units_read)
+    except BaseException:
+        writer.rollback()
+        raise
     return sha
 
 

@@ -75,6 +75,38 @@ def sha256_file(path: Path, stop: threading.Event | None = None) -> str:
     return digest.hexdigest()
 
 
+class FileChangedError(OSError):
+    """A file changed (size or modification time) while it was being read: what was read
+    may mix two versions of it, and does not match its hash. Nothing of it is stored."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path}: the file changed while it was read; nothing of it was stored, "
+            "read it again once it no longer changes"
+        )
+
+
+class FileSignature:
+    """A file's size and modification time when first seen, to tell whether it changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen = self._now()
+
+    def _now(self) -> tuple[int, int]:
+        stat = self.path.stat()
+        return stat.st_size, stat.st_mtime_ns
+
+    def check(self) -> None:
+        """Raise :class:`FileChangedError` if the file changed since it was first seen."""
+        try:
+            unchanged = self._now() == self._seen
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            raise FileChangedError(self.path)
+
+
 class HashStoppedError(Exception):
     """Hashing a file was stopped before its end (see :func:`sha256_file`)."""
 
