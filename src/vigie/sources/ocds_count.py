@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -113,23 +113,12 @@ def _line_ocids(raw: memoryview | None, label: str, number: int) -> list[str]:
 class _Scan(msgspec.Struct, frozen=True):
     """What one part's range scan found for one part: the range's lines (line ends), the kind
     of each line up to its last non-blank one (a part index, :data:`_OTHER` or
-    :data:`_BLANK`), and that part's ocids in the range with their counts (an ocid as UTF-8
-    bytes, lone surrogates from JSON escapes included, which text in msgpack cannot hold)."""
+    :data:`_BLANK`), and the counts of that part's ocids in the range (ocids are storable
+    text, :func:`~vigie.sources.records.storable`, so msgpack takes them)."""
 
     lines: int
     kinds: bytes
-    keys: list[bytes]
-    counts: list[int]
-
-    @classmethod
-    def of(cls, lines: int, kinds: bytes, counts: dict[str, int]) -> _Scan:
-        keys = [key.encode("utf-8", "surrogatepass") for key in counts]
-        return cls(lines, kinds, keys, list(counts.values()))
-
-    def counted(self) -> Iterator[tuple[str, int]]:
-        """(ocid, releases) of each ocid found."""
-        for key, count in zip(self.keys, self.counts, strict=True):
-            yield key.decode("utf-8", "surrogatepass"), count
+    counts: dict[str, int]
 
 
 def range_bounds(path: Path, count: int) -> list[int]:
@@ -202,7 +191,7 @@ def _scan_range(
                 held = counts[part_of(key, part.count)]
                 held[key] = held.get(key, 0) + 1
     frozen = bytes(kinds)
-    return [_Scan.of(reader.line_ends, frozen, held) for held in counts]
+    return [_Scan(reader.line_ends, frozen, held) for held in counts]
 
 
 class _RangeReader:
@@ -246,7 +235,7 @@ def _gathered(scans: Sequence[_Scan], part: Part) -> OcidCounts:
     """This part's counts and line marks from every range's scan, in file order."""
     counts: dict[str, int] = {}
     for scan in scans:
-        for key, value in scan.counted():
+        for key, value in scan.counts.items():
             counts[key] = counts.get(key, 0) + value
     table = bytes(
         _EVERY if kind in (part.index, _BLANK) else (_OTHER if kind == _OTHER else 0)
