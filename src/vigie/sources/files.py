@@ -75,6 +75,16 @@ def sha256_file(path: Path, stop: threading.Event | None = None) -> str:
     return digest.hexdigest()
 
 
+NOT_UTF8_PATH = "the path holds bytes that are not valid UTF-8, which DuckDB cannot open: rename it"
+"""Why DuckDB cannot be given a path (:func:`opens_in_duckdb`)."""
+
+
+def opens_in_duckdb(path: Path | str) -> bool:
+    """Whether DuckDB can be given ``path``: not if its name holds bytes that are not valid
+    UTF-8 (they are lone surrogates in Python's text of it)."""
+    return storable(str(path)) == str(path)
+
+
 class FileChangedError(OSError):
     """A file changed (size or modification time) while it was being read: what was read
     may mix two versions of it, and does not match its hash. Nothing of it is stored."""

@@ -16,7 +16,7 @@ from types import TracebackType
 
 import duckdb
 
-from vigie.sources.files import sha256_file
+from vigie.sources.files import NOT_UTF8_PATH, opens_in_duckdb, sha256_file
 from vigie.sources.records import path_label
 
 SIREN_COLUMN = "siren"
@@ -34,9 +34,6 @@ NAME_COLUMNS = (
 NOT_PUBLIC = "[ND]"  # INSEE's mark for a value that is not public (non-diffusible)
 _SIREN_SQL = "lpad(trim(CAST({col} AS VARCHAR)), 9, '0')"
 _VALID_SQL = "regexp_full_match({expr}, '[0-9]{{9}}')"
-
-
-_NOT_UTF8 = "the path holds bytes that are not valid UTF-8, which DuckDB cannot read: rename it"
 
 
 class SireneError(ValueError):
@@ -123,8 +120,8 @@ class SireneNames:
             head = handle.read(4)
         if head.startswith(b"PK"):
             raise SireneError(path, "a zip archive: extract the CSV file first")
-        if path_label(path) != str(path):
-            raise SireneError(path, _NOT_UTF8)
+        if not opens_in_duckdb(path):
+            raise SireneError(path, NOT_UTF8_PATH)
         con = duckdb.connect(":memory:")
         try:
             relation = _relation(path, head == b"PAR1")

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import msgspec
 
+from vigie.sources.files import NOT_UTF8_PATH, opens_in_duckdb
 from vigie.sources.records import (
     Classification,
     Note,
@@ -43,9 +44,6 @@ _LOADED_COLUMNS = ", ".join(
     for name in RECORD_COLUMNS.split(", ")[1:]
 )
 """The columns of a record loaded back (all but its file's key)."""
-
-
-_NOT_UTF8 = "the path holds bytes that are not valid UTF-8, which DuckDB cannot open: rename it"
 
 
 class WorkspacePathError(ValueError):
@@ -149,8 +147,8 @@ class Workspace:
     def open(cls, path: Path | str = DEFAULT_WORKSPACE) -> Workspace:
         """Open (creating and migrating if needed) the workspace at ``path`` or ``:memory:``."""
         target = str(path)
-        if storable(target) != target:
-            raise WorkspacePathError(f"{storable(target)}: {_NOT_UTF8}")
+        if not opens_in_duckdb(target):
+            raise WorkspacePathError(f"{storable(target)}: {NOT_UTF8_PATH}")
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target)
@@ -330,6 +328,6 @@ def _record_from_row(
 def _note(code: str, params: str) -> Note:
     try:  # msgspec: integers of any size kept exact, unlike orjson
         values = msgspec.json.decode(params)
-    except (msgspec.DecodeError, UnicodeEncodeError):  # NaN, lone surrogates: the standard
+    except (msgspec.DecodeError, UnicodeEncodeError):  # NaN, lone surrogates: json takes them
         values = json.loads(params)
     return Note(code, tuple(values.items()))
