@@ -4,7 +4,7 @@ Usage: ``python benchmarks/bench_ingest.py [--runs N] [--releases N] [--data DIR
 
 Builds a JSON-lines file of N releases (default 200,000) from the real OCDS samples in
 ``../shared/data/ocds-real`` (every release found there, cycled, each copy given its own ocid;
-one release in five repeats the ocid of the one before with a later date, so that releases are
+one release in five is a later release of the process of the line before, so that releases are
 merged), then imports it into a new workspace N times (default 5) and prints the median.
 
 Measured: ``import`` = detect the format, hash, read line by line, merge releases by ocid, map to
@@ -64,12 +64,15 @@ def sample_releases(root: Path) -> list[dict[str, Any]]:
 
 
 def lines(samples: list[dict[str, Any]], count: int) -> Iterator[bytes]:
-    """``count`` JSON lines cycling through the samples, with unique (or repeated) ocids."""
+    """``count`` JSON lines cycling through the samples, each its own process, except that
+    one in five is a later release of the process of the line before (the same release, a
+    new id, a later date): 4 lines in 5 are processes, a quarter of which have two releases
+    to merge."""
     for index in range(count):
-        release = dict(samples[index % len(samples)])
         repeat = index % 5 == 4
-        number = index - 1 if repeat else index
-        release["ocid"] = f"{release.get('ocid')}-bench-{number}"
+        source = index - 1 if repeat else index
+        release = dict(samples[source % len(samples)])
+        release["ocid"] = f"{release.get('ocid')}-bench-{source}"
         release["id"] = f"bench-{index}"
         if repeat:
             release["date"] = "2099-01-01T00:00:00Z"
