@@ -302,3 +302,54 @@ def test_control_characters_in_a_matched_record_are_written_to_the_spreadsheet(
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert len(list(sheet.iter_rows())) > 1
     assert not any("\x1b" in cell for cell in cells)
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "idna"])
+def test_a_mapping_naming_a_codec_that_refuses_some_bytes_is_refused(
+    tmp_path: Path, encoding: str
+) -> None:
+    from vigie.sources.tabular_mapping import MappingError, load_mapping
+
+    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
+    mapping = "\n".join(
+        f"encoding: {encoding}" if line.startswith("encoding:") else line
+        for line in mapping.splitlines()
+    )
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    with pytest.raises(MappingError, match=r"cannot decode every file"):
+        load_mapping(tmp_path / "map.yaml")
+
+
+def test_noncharacters_in_a_matched_record_are_written_to_the_spreadsheet(
+    tmp_path: Path,
+) -> None:
+    """U+FFFE and U+FFFF are valid UTF-8 but not XML: shown as U+FFFD in decisions.xlsx."""
+    from openpyxl import load_workbook
+
+    line = _award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100).replace(
+        "Oracle France", "Oracle France\\uffff\\ufffe"
+    )
+    path = tmp_path / "r.jsonl"
+    path.write_text(line, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["screen", str(path), "-o", str(out), "-w", str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file()
+    sheet = load_workbook(out / "decisions.xlsx").active
+    assert len(list(sheet.iter_rows())) > 1
+
+
+def test_a_codec_that_still_refuses_the_file_falls_back_with_a_warning(tmp_path: Path) -> None:
+    """Should a codec past the mapping's check refuse a file, it is read as UTF-8 (stray
+    bytes as Windows-1252) with the warning ``tabular_encoding_failed``, not a crash."""
+    from vigie.sources.tabular import read_tabular
+    from vigie.sources.tabular_mapping import load_mapping
+
+    checked = load_mapping(FIXTURES / "tabular" / "mapping.yaml")
+    mapping = checked.model_copy(update={"encoding": "idna"})  # past the check
+    path = tmp_path / "r.csv"
+    path.write_bytes((FIXTURES / "tabular" / "contracts.csv").read_bytes())
+    result = read_tabular(path, mapping)
+    assert result.records_read == result.records_loaded + result.records_rejected
+    assert result.records
+    assert "tabular_encoding_failed" in {w.note.code for w in result.warnings}

@@ -6,6 +6,7 @@ they tested; the JSON has, per case, every fact and, per fired rule, the facts t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,12 @@ def write_decisions_xlsx(path: Path, decisions: Sequence[CaseDecision], t: Messa
 
 
 def _xlsx_cell(value: object) -> object:
-    """A cell value: control characters a published text may hold, which XML (so XLSX)
-    cannot, are shown as U+FFFD."""
+    """A cell value: characters a published text may hold that XML (so XLSX) cannot, control
+    characters and the noncharacters U+FFFE and U+FFFF, are shown as U+FFFD."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
+    return _NONCHARACTERS.sub("\ufffd", text)
+
+
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")

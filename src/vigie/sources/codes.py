@@ -90,6 +90,7 @@ XML_WARNING_CODES = frozenset(
         "eforms_summed_tenders",
         "eforms_value_counted",
         "tabular_encoding_guessed",
+        "tabular_encoding_failed",
     }
 )
 REJECTION_CODES = REJECTION_CODES | XML_REJECTION_CODES

@@ -170,8 +170,12 @@ def _csv_rows(member: Member, mapping: TabularMapping, result: ReadResult) -> It
 
 def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
     if mapping.encoding is not None:
-        # storable: some codecs (UTF-7, unicode_escape) can give lone surrogates
-        text = storable(member.data.decode(mapping.encoding, errors="replace"))
+        try:  # storable: some codecs (UTF-7, unicode_escape) can give lone surrogates
+            text = storable(member.data.decode(mapping.encoding, errors="replace"))
+        except UnicodeError:  # a codec that refuses some bytes even so: guessed as below
+            note = Note.of("tabular_encoding_failed", encoding=mapping.encoding)
+            result.warnings.append(Warning_(member.label, "(file)", note))
+            return _guessed(member, result)
         if text.startswith("\ufeff"):
             text = text[1:]
         lost = text.count("\ufffd")
@@ -180,7 +184,12 @@ def _decode(member: Member, mapping: TabularMapping, result: ReadResult) -> str:
             result.warnings.append(Warning_(member.label, "(file)", note))
         return text
     if member.data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return storable(member.data.decode("utf-16", errors="replace"))
+        return member.data.decode("utf-16", errors="replace")
+    return _guessed(member, result)
+
+
+def _guessed(member: Member, result: ReadResult) -> str:
+    """The text of a file as UTF-8, its stray bytes read as Windows-1252 (with a warning)."""
     decoded = decode_text(member.data)
     if decoded.repaired_bytes:
         note = Note.of("tabular_encoding_guessed", encoding="Windows-1252")

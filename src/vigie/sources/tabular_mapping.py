@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import warnings
 from pathlib import Path
 from typing import Literal
 
@@ -95,10 +96,14 @@ class TabularMapping(BaseModel):
                 codecs.lookup(value)
             except LookupError as exc:
                 raise ValueError(f"unknown encoding {value!r}") from exc
-            try:
-                b"a".decode(value, "replace")
+            try:  # any bytes, as a file may hold: idna and punycode refuse some even so
+                with warnings.catch_warnings():  # unicode_escape on "\]": a warning only
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    bytes(range(256)).decode(value, "replace")
             except LookupError as exc:  # rot13, base64...
                 raise ValueError(f"{value!r} is not a text encoding") from exc
+            except UnicodeError as exc:
+                raise ValueError(f"{value!r} cannot decode every file: {exc}") from exc
         return value
 
     @field_validator("date_format")
