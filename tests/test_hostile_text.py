@@ -353,3 +353,27 @@ def test_a_codec_that_still_refuses_the_file_falls_back_with_a_warning(tmp_path:
     assert result.records_read == result.records_loaded + result.records_rejected
     assert result.records
     assert "tabular_encoding_failed" in {w.note.code for w in result.warnings}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_report_run_reads_again_files_named_in_another_encoding(tmp_path: Path) -> None:
+    """`vigie report run` works from the workspace: where such a file is, is kept there
+    (its label names no file), so a process in two of them is merged there too."""
+    folder = _odd_folder(tmp_path)
+    first = folder / os.fsdecode(b"a\xff.jsonl")
+    second = folder / os.fsdecode(b"b\xfe.jsonl")
+    first.write_text(_award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100), "utf-8")
+    second.write_text(_award_line("ocds-x", "2", "2021-01-01T00:00:00Z", 250), "utf-8")
+    workspace = str(tmp_path / "w.duckdb")
+    outputs = []
+    for args in (["screen", str(folder)], ["report", "run"]):
+        out = tmp_path / f"out{len(outputs)}"
+        result = runner.invoke(app, [*args, "-o", str(out), "-w", workspace])
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    for out in outputs:
+        warnings = (out / "warnings.csv").read_text("utf-8")
+        assert "ocds_merge_unavailable" not in warnings
+        assert "ocds_merged_across_files" in warnings
+        summary = json.loads((out / "summary.json").read_text("utf-8"))
+        assert sum(f["records_stored"] for f in summary["files"]) == 1, summary["files"]

@@ -135,6 +135,7 @@ def ingest(
         else:
             report = _offset(progress, done, total)
             sha = import_file(path, spec, workspace, limits, report, workers)
+            workspace.note_location(sha, path)
             loaded = workspace.load(sha, path_label(path))
             loaded.file = path
             results.append(loaded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from vigie.sources.records import (
     ReadResult,
     Rejection,
     Warning_,
+    path_label,
     storable,
 )
 from vigie.store.inserts import TableWriter, collector_paused
@@ -103,7 +105,9 @@ class ImportWriter:
         if row and row[0]:
             raise DuplicatePositionError(f"{info.path}: {row[0]} records share a position")
         self._ws.con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (file_sha256, path, format, size_bytes, reader_version, "
+            "records_read, records_loaded, records_rejected, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 info.sha256,
                 info.path,
@@ -205,12 +209,13 @@ class Workspace:
     def load(self, sha256: str, path: str) -> ReadResult:
         """Rebuild the read result of an imported file, relabelled with its current ``path``."""
         row = self.con.execute(
-            "SELECT path, format, size_bytes, records_read FROM imports WHERE file_sha256 = ?",
+            "SELECT path, format, size_bytes, records_read, location FROM imports "
+            "WHERE file_sha256 = ?",
             [sha256],
         ).fetchone()
         if row is None:
             raise KeyError(sha256)
-        old_path, fmt, size, units_read = row
+        old_path, fmt, size, units_read, location = row
 
         def relabel(label: str) -> str:
             if old_path == path:  # the usual case: read again from where it was imported
@@ -218,6 +223,8 @@ class Workspace:
             return path + label[len(old_path) :] if label.startswith(old_path) else label
 
         result = ReadResult(path, sha256, int(size), str(fmt), units_read=int(units_read))
+        if location is not None:
+            result.file = Path(os.fsdecode(bytes(location)))
         with collector_paused():
             result.records = self._load_records(sha256, relabel)
         for source, position, code, params, excerpt in self.con.execute(
@@ -259,6 +266,15 @@ class Workspace:
             [sha256],
         ).fetchall()
         return [_record_from_row(row, suppliers, codes, relabel) for row in rows]
+
+    def note_location(self, sha256: str, path: Path) -> None:
+        """Keep where an imported file is when its label cannot name it (bytes of its name
+        not valid UTF-8, shown as U+FFFD): :meth:`load` gives it as the result's ``file``."""
+        if path_label(path) != str(path):
+            self.con.execute(
+                "UPDATE imports SET location = ? WHERE file_sha256 = ?",
+                [os.fsencode(path), sha256],
+            )
 
     def imports(self) -> list[tuple[str, str]]:
         """(SHA-256, path) of every imported file, in the order they were imported."""
