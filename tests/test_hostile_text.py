@@ -11,6 +11,7 @@ import os
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -377,3 +378,33 @@ def test_report_run_reads_again_files_named_in_another_encoding(tmp_path: Path) 
         assert "ocds_merged_across_files" in warnings
         summary = json.loads((out / "summary.json").read_text("utf-8"))
         assert sum(f["records_stored"] for f in summary["files"]) == 1, summary["files"]
+
+
+@pytest.mark.parametrize(
+    ("reader", "module", "name", "fixture"),
+    [
+        ("decp-v1-json", "vigie.sources.decp", "hashing_meanwhile", "decp-2019/excerpt.json"),
+        ("ted-r2.0.9", "vigie.sources.ted", "sha256_file", "ted/ted-xml/18-412273-001-EXP.xml"),
+    ],
+)
+def test_a_file_imported_is_hashed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str, module: str, name: str,
+    fixture: str,
+) -> None:  # fmt: skip
+    """The importer hashes the file (to skip content imported before) and gives the reader
+    the hash: the reader does not hash it again."""
+    import importlib
+
+    from vigie.pipeline import import_file
+    from vigie.sources.registry import reader_named
+
+    def again(*args: Any) -> Any:
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(importlib.import_module(module), name, again)
+    path = tmp_path / Path(fixture).name
+    path.write_bytes((FIXTURES / fixture).read_bytes())
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        sha = import_file(path, reader_named(reader), ws, Limits())
+        assert ws.is_imported(sha, reader_named(reader).key)
+        assert ws.counts()["records"] > 0

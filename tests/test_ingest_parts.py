@@ -462,10 +462,10 @@ def _stream_then_append(path: Path, *args: Any, **kwargs: Any) -> Any:
     return summary
 
 
-def _read_then_append(path: Path, *args: Any) -> Any:
+def _read_then_append(path: Path, *args: Any, **kwargs: Any) -> Any:
     from vigie.sources.decp import read_decp
 
-    result = read_decp(path, *args)
+    result = read_decp(path, *args, **kwargs)
     with path.open("ab") as handle:
         handle.write(b"\n")
     return result

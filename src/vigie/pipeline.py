@@ -183,7 +183,7 @@ def import_file(
     if workspace.is_imported(sha, spec.key):
         return sha
     if spec.stream is None:
-        result = spec.read(path, label, limits)
+        result = spec.read(path, label, limits, sha256=sha)
         signature.check()
         workspace.save(result, spec.key)
         return sha

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -95,24 +95,34 @@ def sniff(head: bytes, name: str) -> bool:
     return b'"marches"' in head and V2_MARKERS.search(head) is None
 
 
-def read_decp(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
-    """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings."""
-    return read_with(path, label, limits, DIALECT)
+def read_decp(
+    path: Path, label: str | None = None, limits: Limits | None = None, *, sha256: str | None = None
+) -> ReadResult:
+    """Read a DECP v1 JSON file (or a zip of them) into records, rejections and warnings
+    (``sha256``: the file's, when the caller has it; otherwise it is hashed meanwhile)."""
+    return read_with(path, label, limits, DIALECT, sha256)
 
 
-def read_with(path: Path, label: str | None, limits: Limits | None, dialect: Dialect) -> ReadResult:
+def read_with(
+    path: Path,
+    label: str | None,
+    limits: Limits | None,
+    dialect: Dialect,
+    sha256: str | None = None,
+) -> ReadResult:
     """Read a DECP JSON file (or zip) whose elements the dialect locates in each member."""
     limits = limits or Limits()
     label = label or path_label(path)
-    result = ReadResult(label, "", path.stat().st_size, dialect.format)
-    with hashing_meanwhile(path) as sha:  # on another core
+    result = ReadResult(label, sha256 or "", path.stat().st_size, dialect.format)
+    with hashing_meanwhile(path) if sha256 is None else nullcontext(None) as sha:
         for member in iter_members(path, label, limits):
             if isinstance(member, MemberError):
                 result.rejections.append(Rejection(member.label, "(file)", member.note))
             else:
                 with _collector_paused():
                     _read_member(member, result, dialect)
-        result.sha256 = sha.result()
+        if sha is not None:  # hashed on another core while read
+            result.sha256 = sha.result()
     return result
 
 

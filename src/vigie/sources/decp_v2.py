@@ -41,12 +41,14 @@ def read_decp_v2(
     label: str | None = None,
     limits: Limits | None = None,
     names: SireneNames | None = None,
+    *,
+    sha256: str | None = None,
 ) -> ReadResult:
     """Read a DECP 2.0 JSON file (or a zip of them); name parties from ``names`` if given.
 
     Raises :class:`vigie.sources.sirene.SireneError` if the SIRENE extract cannot be scanned.
     """
-    result = read_with(path, label, limits, DIALECT)
+    result = read_with(path, label, limits, DIALECT, sha256)
     name_parties(result, names)
     return result
 

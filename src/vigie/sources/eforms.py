@@ -58,11 +58,13 @@ def sniff(head: bytes, name: str) -> bool:
     return UBL_PREFIX in text and any(f"<{root}" in text for root in EFORMS_ROOTS)
 
 
-def read_eforms(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+def read_eforms(
+    path: Path, label: str | None = None, limits: Limits | None = None, *, sha256: str | None = None
+) -> ReadResult:
     """Read an eForms UBL notice (or a zip of notices) into records and rejections."""
     limits = limits or Limits()
     label = label or path_label(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    result = ReadResult(label, sha256 or sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))

@@ -26,11 +26,13 @@ def sniff(head: bytes, name: str) -> bool:
     return is_tar or ted.sniff(head, name) or eforms.sniff(head, name)
 
 
-def read_notices(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+def read_notices(
+    path: Path, label: str | None = None, limits: Limits | None = None, *, sha256: str | None = None
+) -> ReadResult:
     """Read every notice of ``path`` (a notice, a zip or a tar package) with its schema's reader."""
     limits = limits or Limits()
     label = label or path_label(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    result = ReadResult(label, sha256 or sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))

@@ -273,7 +273,9 @@ def _drain(groups: dict[str, list[_Entry]]) -> Iterator[tuple[str, list[_Entry]]
         yield ocid, groups.pop(ocid)
 
 
-def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+def read_ocds(
+    path: Path, label: str | None = None, limits: Limits | None = None, *, sha256: str | None = None
+) -> ReadResult:
     """Read an OCDS file into memory (see :func:`stream_ocds` for large files)."""
     result = ReadResult(label or path_label(path), "", 0, FORMAT)
 
@@ -282,6 +284,8 @@ def read_ocds(path: Path, label: str | None = None, limits: Limits | None = None
         result.rejections.extend(batch.rejections)
         result.warnings.extend(batch.warnings)
 
-    summary = stream_ocds(path, label or path_label(path), limits or Limits(), collect)
+    summary = stream_ocds(
+        path, label or path_label(path), limits or Limits(), collect, sha256=sha256
+    )
     result.sha256, result.size, result.units_read = summary.sha256, summary.size, summary.units_read
     return result

@@ -38,8 +38,21 @@ from vigie.sources.tabular_mapping import TabularMapping
 HEAD_BYTES = 1 << 16
 """How many bytes of a file (or of a zip's first member) the readers' ``sniff`` see."""
 
-ReadFn = Callable[[Path, str | None, Limits | None], ReadResult]
 SniffFn = Callable[[bytes, str], bool]
+
+
+class ReadFn(Protocol):
+    """Reads a whole file; ``sha256`` is the file's, when the caller has it already (the
+    reader then does not hash the file again)."""
+
+    def __call__(
+        self,
+        path: Path,
+        label: str | None = None,
+        limits: Limits | None = None,
+        *,
+        sha256: str | None = None,
+    ) -> ReadResult: ...
 
 
 class StreamFn(Protocol):
@@ -136,16 +149,28 @@ def configured_readers(
     if sirene is not None:
         names, digest = sirene
 
-        def read_v2(path: Path, label: str | None, limits: Limits | None) -> ReadResult:
-            return decp_v2.read_decp_v2(path, label, limits, names)
+        def read_v2(
+            path: Path,
+            label: str | None = None,
+            limits: Limits | None = None,
+            *,
+            sha256: str | None = None,
+        ) -> ReadResult:
+            return decp_v2.read_decp_v2(path, label, limits, names, sha256=sha256)
 
         version = f"{__version__}+sirene.{digest[:16]}"
         readers[0] = ReaderSpec(decp_v2.FORMAT, version, read_v2, decp_v2.sniff)
     if mapping is not None:
         columns, digest = mapping
 
-        def read_sheet(path: Path, label: str | None, limits: Limits | None) -> ReadResult:
-            return tabular.read_tabular(path, columns, label, limits)
+        def read_sheet(
+            path: Path,
+            label: str | None = None,
+            limits: Limits | None = None,
+            *,
+            sha256: str | None = None,
+        ) -> ReadResult:
+            return tabular.read_tabular(path, columns, label, limits, sha256=sha256)
 
         version = f"{__version__}+mapping.{digest[:16]}"
         suffixes = (*tabular.CSV_SUFFIXES, *tabular.XLSX_SUFFIXES)

@@ -56,12 +56,17 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def read_tabular(
-    path: Path, mapping: TabularMapping, label: str | None = None, limits: Limits | None = None
+    path: Path,
+    mapping: TabularMapping,
+    label: str | None = None,
+    limits: Limits | None = None,
+    *,
+    sha256: str | None = None,
 ) -> ReadResult:
     """Read a CSV (plain or zipped) or XLSX file into records following ``mapping``."""
     limits = limits or Limits()
     label = label or path_label(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    result = ReadResult(label, sha256 or sha256_file(path), path.stat().st_size, FORMAT)
     if _is_xlsx(path):
         note = _check_xlsx(path, limits)
         if note is not None:

@@ -55,11 +55,13 @@ def sniff(head: bytes, name: str) -> bool:
     return "<TED_EXPORT" in text and re.search(r"ted/R2\.0\.\d", text) is not None
 
 
-def read_ted(path: Path, label: str | None = None, limits: Limits | None = None) -> ReadResult:
+def read_ted(
+    path: Path, label: str | None = None, limits: Limits | None = None, *, sha256: str | None = None
+) -> ReadResult:
     """Read a TED R2.0.9 XML notice (or a zip of notices) into records and rejections."""
     limits = limits or Limits()
     label = label or path_label(path)
-    result = ReadResult(label, sha256_file(path), path.stat().st_size, FORMAT)
+    result = ReadResult(label, sha256 or sha256_file(path), path.stat().st_size, FORMAT)
     for member in iter_notice_members(path, label, limits):
         if isinstance(member, MemberError):
             result.rejections.append(Rejection(member.label, "(file)", member.note))
