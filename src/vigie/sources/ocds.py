@@ -171,7 +171,10 @@ def _read_file(reading: _Reading, path: Path, limits: Limits, progress: Progress
     releases of each ocid, so that each process is emitted as soon as it is complete)."""
     size = path.stat().st_size
     wanted = None
-    if plain_json_lines(path):  # two passes: each is half of the progress
+    # Two passes, each half of the progress. A part was checked to be of plain JSON lines when
+    # it started: not asked again, lest a file changing meanwhile leave the others waiting for
+    # its share of the first pass.
+    if reading.part is not None or plain_json_lines(path):
         counted = count_ocids(path, reading.label, _half(progress, 0), reading.part)
         reading.expected, wanted = counted.counts, counted.lines
         progress = _half(progress, size // 2)

@@ -185,10 +185,10 @@ def _scan_range(
                 progress(size * reader.done // max(1, end - start))
             keys, fast = _line_keys(view, label, number)
             kinds.extend(bytes((_BLANK,)) * (number - 1 - len(kinds)))
-            key = keys[0] if fast else ""
-            kinds.append(part_of(key, part.count) if key else _OTHER)
-            for key in keys:
-                held = counts[part_of(key, part.count)]
+            holders = [part_of(key, part.count) for key in keys]
+            kinds.append(holders[0] if fast and keys[0] else _OTHER)
+            for key, holder in zip(keys, holders, strict=True):
+                held = counts[holder]
                 held[key] = held.get(key, 0) + 1
     frozen = bytes(kinds)
     return [_Scan(reader.line_ends, frozen, held) for held in counts]
