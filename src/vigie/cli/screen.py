@@ -71,7 +71,7 @@ WorkersOption = Annotated[
         min=1,
         help="Processes reading one large (256 MiB or more) OCDS JSON-lines file at once "
         "(default: the cores available, at most 8; 1 reads in this process). / Processus "
-        "lisant ensemble un grand fichier OCDS en lignes JSON (256 Mo ou plus ; par défaut : "
+        "lisant ensemble un grand fichier OCDS en lignes JSON (256 Mio ou plus ; par défaut : "
         "les cœurs disponibles, 8 au plus).",
     ),
 ]
