@@ -110,6 +110,16 @@ def test_an_ocid_with_a_lone_surrogate_read_in_parts(
     assert found[0] == found[1] and len(found[0]) == 7
 
 
+def _mapping_with(tmp_path: Path, encoding_line: str) -> Path:
+    """The fixture's column mapping, written to ``map.yaml`` with another encoding line."""
+    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
+    lines = mapping.splitlines()
+    written = [encoding_line if line.startswith("encoding:") else line for line in lines]
+    assert encoding_line in written
+    (tmp_path / "map.yaml").write_text("\n".join(written), encoding="utf-8")
+    return tmp_path / "map.yaml"
+
+
 def _award_line(ocid: str, rid: str, date: str, amount: int, currency: str = "EUR") -> str:
     award = {"id": "A1", "value": {"amount": amount, "currency": "CUR"}, "suppliers": []}
     award["suppliers"] = [{"name": "Oracle France"}]
@@ -197,20 +207,14 @@ def test_tar_members_shown_alike_keep_positions_of_their_own(
 def test_a_csv_encoding_that_gives_lone_surrogates(tmp_path: Path, encoding: str) -> None:
     """Some codecs a mapping may name decode to lone surrogates (UTF-7 ``+2AA-``, the escape
     ``\\ud800``): they are lost characters, counted, and the file is read."""
-    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
-    mapping = "\n".join(
-        f"encoding: {encoding}" if line.startswith("encoding:") else line
-        for line in mapping.splitlines()
-    )
-    assert f"encoding: {encoding}" in mapping
-    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    mapping = _mapping_with(tmp_path, f"encoding: {encoding}")
     lone = b"+2AA-" if encoding == "utf-7" else b"\\ud800"
     rows = (FIXTURES / "tabular" / "contracts.csv").read_text("utf-8").splitlines()
     text = "\n".join([*rows[:3], rows[2].replace("Commune", "CommuneLONE", 1), ""])
     csv = tmp_path / "r.csv"
     csv.write_bytes(text.encode(encoding).replace(b"LONE", lone))
     out = tmp_path / "out"
-    args = ["screen", str(csv), "--mapping", str(tmp_path / "map.yaml"), "-o", str(out)]
+    args = ["screen", str(csv), "--mapping", str(mapping), "-o", str(out)]
     result = runner.invoke(app, [*args, "-w", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text("utf-8"))
@@ -223,13 +227,8 @@ def test_a_mapping_naming_a_codec_that_is_not_a_text_encoding_is_refused(
 ) -> None:
     from vigie.sources.tabular_mapping import MappingError, load_mapping
 
-    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
-    mapping = "\n".join(
-        "encoding: rot13" if line.startswith("encoding:") else line for line in mapping.splitlines()
-    )
-    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
     with pytest.raises(MappingError, match=r"rot13.* not a text encoding"):
-        load_mapping(tmp_path / "map.yaml")
+        load_mapping(_mapping_with(tmp_path, "encoding: rot13"))
 
 
 def test_a_failed_insert_raises_its_own_error(tmp_path: Path) -> None:
@@ -283,15 +282,17 @@ def test_paths_given_that_are_not_utf8(tmp_path: Path) -> None:
     assert "UTF-8" in result.output and "Traceback" not in result.output
 
 
-def test_control_characters_in_a_matched_record_are_written_to_the_spreadsheet(
-    tmp_path: Path,
+@pytest.mark.parametrize(("escaped", "raw"), [("\\u001b", "\x1b"), ("\\uffff\\ufffe", "\uffff")])
+def test_characters_xml_refuses_in_a_matched_record_go_to_the_spreadsheet(
+    tmp_path: Path, escaped: str, raw: str
 ) -> None:
-    """XML (so XLSX) cannot hold most control characters: the decisions sheet shows them as
-    U+FFFD instead of failing (and the report after it is written)."""
+    """XML (so XLSX) cannot hold most control characters, nor U+FFFE and U+FFFF: the
+    decisions sheet shows them as U+FFFD instead of failing (and the report after it is
+    written)."""
     from openpyxl import load_workbook
 
     line = _award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100).replace(
-        "Oracle France", "Oracle France\\u001b"
+        "Oracle France", "Oracle France" + escaped
     )
     path = tmp_path / "r.jsonl"
     path.write_text(line, encoding="utf-8")
@@ -302,7 +303,7 @@ def test_control_characters_in_a_matched_record_are_written_to_the_spreadsheet(
     sheet = load_workbook(out / "decisions.xlsx").active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert len(list(sheet.iter_rows())) > 1
-    assert not any("\x1b" in cell for cell in cells)
+    assert not any(raw in cell for cell in cells)
 
 
 @pytest.mark.parametrize("encoding", ["punycode", "idna"])
@@ -311,33 +312,8 @@ def test_a_mapping_naming_a_codec_that_refuses_some_bytes_is_refused(
 ) -> None:
     from vigie.sources.tabular_mapping import MappingError, load_mapping
 
-    mapping = (FIXTURES / "tabular" / "mapping.yaml").read_text("utf-8")
-    mapping = "\n".join(
-        f"encoding: {encoding}" if line.startswith("encoding:") else line
-        for line in mapping.splitlines()
-    )
-    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
     with pytest.raises(MappingError, match=r"cannot decode every file"):
-        load_mapping(tmp_path / "map.yaml")
-
-
-def test_noncharacters_in_a_matched_record_are_written_to_the_spreadsheet(
-    tmp_path: Path,
-) -> None:
-    """U+FFFE and U+FFFF are valid UTF-8 but not XML: shown as U+FFFD in decisions.xlsx."""
-    from openpyxl import load_workbook
-
-    line = _award_line("ocds-x", "1", "2020-01-01T00:00:00Z", 100).replace(
-        "Oracle France", "Oracle France\\uffff\\ufffe"
-    )
-    path = tmp_path / "r.jsonl"
-    path.write_text(line, encoding="utf-8")
-    out = tmp_path / "out"
-    result = runner.invoke(app, ["screen", str(path), "-o", str(out), "-w", str(tmp_path / "w")])
-    assert result.exit_code == 0, result.output
-    assert (out / "report.html").is_file()
-    sheet = load_workbook(out / "decisions.xlsx").active
-    assert len(list(sheet.iter_rows())) > 1
+        load_mapping(_mapping_with(tmp_path, f"encoding: {encoding}"))
 
 
 def test_a_codec_that_still_refuses_the_file_falls_back_with_a_warning(tmp_path: Path) -> None:
