@@ -501,3 +501,23 @@ def test_a_file_that_changes_while_read_stores_nothing(
         assert ws.imports() == []
         assert all(n == 0 for n in ws.counts().values())
     assert not list(tmp_path.glob("vigie-parts-*"))
+
+
+def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_seen_changed(
+    tmp_path: Path,
+) -> None:
+    """As ``cp -p`` over it would: same size, same modification time, other bytes."""
+    from vigie.sources.files import FileChangedError, FileSignature
+
+    path = tmp_path / "f.json"
+    path.write_bytes(b"[1, 2, 3]")
+    before = path.stat()
+    signature = FileSignature(path)
+    signature.check()  # unchanged: nothing raised
+    time.sleep(0.02)
+    path.write_bytes(b"[4, 5, 6]")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(FileChangedError):
+        signature.check()

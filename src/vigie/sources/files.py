@@ -86,7 +86,7 @@ def opens_in_duckdb(path: Path | str) -> bool:
 
 
 class FileChangedError(OSError):
-    """A file changed (size or modification time) while it was being read: what was read
+    """A file changed (see :class:`FileSignature`) while it was being read: what was read
     may mix two versions of it, and does not match its hash. Nothing of it is stored."""
 
     def __init__(self, path: Path) -> None:
@@ -97,15 +97,17 @@ class FileChangedError(OSError):
 
 
 class FileSignature:
-    """A file's size and modification time when first seen, to tell whether it changed."""
+    """A file's size, modification and status-change times and inode when first seen, to
+    tell whether it changed (written again, replaced, even keeping its size and restoring
+    its modification time, as ``cp -p`` does)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._seen = self._now()
 
-    def _now(self) -> tuple[int, int]:
+    def _now(self) -> tuple[int, int, int, int]:
         stat = self.path.stat()
-        return stat.st_size, stat.st_mtime_ns
+        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
     def check(self) -> None:
         """Raise :class:`FileChangedError` if the file changed since it was first seen."""
